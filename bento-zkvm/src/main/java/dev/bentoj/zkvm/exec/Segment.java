@@ -1,0 +1,64 @@
+package dev.bentoj.zkvm.exec;
+
+import java.util.Arrays;
+
+/**
+ * What one segment's prover needs, and enough to re-execute it: the state before (pc and the
+ * contents of every page the segment touches, the register page included), the state after,
+ * and the slice of input it consumed. Pages are listed in increasing index order; a page the
+ * guest never wrote before appears as zeros.
+ *
+ * <p>Row accounting follows the AIR: one row per executed instruction, host-write rows for the
+ * bytes READ copies, 64 page-out rows per listed page, padding up to {@code 2^po2}.
+ */
+public record Segment(
+        int index,
+        int po2,
+        int prePc,
+        int postPc,
+        int[] pageIndices,
+        int[][] pagesBefore,
+        int[][] pagesAfter,
+        long userCycles,
+        int hostWriteRows,
+        long inputStart,
+        byte[] inputConsumed,
+        long journalStart,
+        long journalEnd,
+        boolean halted,
+        int exitCode) {
+
+    /** Page-out rows the AIR needs per listed page (256 words, four per row). */
+    public static final int PAGE_OUT_ROWS = 64;
+
+    /** Rows used before padding. */
+    public long usedRows() {
+        return userCycles + hostWriteRows + (long) PAGE_OUT_ROWS * pageIndices.length;
+    }
+
+    /** Rows of the segment's trace, padding included. */
+    public long totalRows() {
+        return 1L << po2;
+    }
+
+    /** The register x{@code r} before the segment (x0 is always 0). */
+    public int registerBefore(int r) {
+        return pagesBefore[pageIndices.length - 1][r];
+    }
+
+    public int registerAfter(int r) {
+        return pagesAfter[pageIndices.length - 1][r];
+    }
+
+    /** Same execution, compared by content (arrays included). */
+    public boolean sameAs(Segment o) {
+        return index == o.index && po2 == o.po2 && prePc == o.prePc && postPc == o.postPc
+                && Arrays.equals(pageIndices, o.pageIndices)
+                && Arrays.deepEquals(pagesBefore, o.pagesBefore)
+                && Arrays.deepEquals(pagesAfter, o.pagesAfter)
+                && userCycles == o.userCycles && hostWriteRows == o.hostWriteRows
+                && inputStart == o.inputStart && Arrays.equals(inputConsumed, o.inputConsumed)
+                && journalStart == o.journalStart && journalEnd == o.journalEnd
+                && halted == o.halted && exitCode == o.exitCode;
+    }
+}
