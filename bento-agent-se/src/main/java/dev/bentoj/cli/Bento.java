@@ -1,5 +1,7 @@
 package dev.bentoj.cli;
 
+import dev.bentoj.zkvm.elf.InvalidElfException;
+import dev.bentoj.zkvm.exec.GuestFault;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +15,15 @@ public final class Bento {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Bento());
+        CommandLine cli = new CommandLine(new Bento());
+        // Mistakes in what the user gave us are one line on stderr, never a stack trace.
+        cli.setExecutionExceptionHandler((e, line, parse) -> {
+            if (e instanceof GuestFiles.UserError || e instanceof InvalidElfException || e instanceof GuestFault) {
+                line.getErr().println("bento: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

@@ -13,11 +13,11 @@ public final class BabyBear {
     /** The modulus p = 2^31 − 2^27 + 1 = {@code 0x78000001}. */
     public static final int P = 0x78000001;
 
-    /** p^−1 mod 2^32, for Montgomery reduction. */
-    static final int MU = 0x88000001;
+    /** p^−1 mod 2^32, for Montgomery reduction (also used by specialised kernels). */
+    public static final int MU = 0x88000001;
 
-    /** R² mod p with R = 2^32, for conversion into Montgomery form. */
-    static final int R2 = 0x45DDDDE3;
+    /** R² mod p with R = 2^32: {@code mul(x, R2)} puts canonical x into Montgomery form. */
+    public static final int R2 = 0x45DDDDE3;
 
     /** Zero (same in both forms). */
     public static final int ZERO = 0;

@@ -23,7 +23,7 @@ public final class Poseidon2 {
             Poseidon2Constants.INTERNAL_16, Poseidon2Constants.DIAG_16);
 
     private static final int P = BabyBear.P;
-    private static final int MU = 0x88000001; // p^−1 mod 2^32
+    private static final int MU = BabyBear.MU;
 
     private final int width;
     private final int halfFullRounds;

@@ -1,0 +1,35 @@
+package dev.bentoj.bench;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Entry point of {@code ./bench/run NAME [options]}: progress as it goes, one JSON line last. */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute)");
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        Map<String, Object> result = switch (args[0]) {
+            case "execute" -> ExecuteBench.run(rest);
+            default -> {
+                System.err.println("unknown benchmark " + args[0] + " (available: execute)");
+                System.exit(2);
+                yield null;
+            }
+        };
+        System.out.println(toJson(result));
+    }
+
+    /** Flat objects of numbers and strings only: no JSON library needed in the benchmark jar. */
+    static String toJson(Map<String, Object> fields) {
+        return fields.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\":" + (e.getValue() instanceof String s ? "\"" + s + "\"" : e.getValue()))
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+}
