@@ -1,0 +1,121 @@
+package dev.bentoj.zkvm.stark;
+
+import dev.bentoj.zkvm.air.AirLayout;
+import dev.bentoj.zkvm.air.Constraint;
+import dev.bentoj.zkvm.air.Expr;
+import dev.bentoj.zkvm.air.Interaction;
+import dev.bentoj.zkvm.field.BabyBear;
+import dev.bentoj.zkvm.field.Ext;
+
+import java.util.List;
+
+/**
+ * P3: the quotient Q(x) = Σ_i α^(c−1−i)·s_i(x)·C_i(x) / (x^n − 1) on every point of the LDE
+ * domain D = 31·⟨ω_D⟩ (bit-reversed order). The next row of physical row r is the physical
+ * index of natural index bitrev(r) + β.
+ */
+final class Composition {
+    private Composition() {
+    }
+
+    static int[][] quotient(AirLayout layout, int logN, int logBlowup, int[][] preLde, int[][] mainLde,
+                            int[][] auxLde, int[] pub, Ext alphaL, Ext[] betaPowers, Ext logUpSum, Ext alpha) {
+        int logD = logN + logBlowup;
+        int size = 1 << logD;
+        int n = 1 << logN;
+        int beta = 1 << logBlowup;
+        int[] xs = Domains.cosetPointsBitReversed(logD);
+        int lastPoint = BabyBear.pow(BabyBear.rootOfUnity(logN), n - 1);
+        int[] xMinusOne = new int[size];
+        int[] xMinusLast = new int[size];
+        int[] zh = new int[size];
+        for (int r = 0; r < size; r++) {
+            xMinusOne[r] = BabyBear.sub(xs[r], BabyBear.ONE);
+            xMinusLast[r] = BabyBear.sub(xs[r], lastPoint);
+            zh[r] = BabyBear.sub(BabyBear.pow(xs[r], n), BabyBear.ONE);
+        }
+        int[] invXMinusOne = new int[size];
+        int[] invXMinusLast = new int[size];
+        int[] invZh = new int[size];
+        BabyBear.batchInverse(xMinusOne, invXMinusOne);
+        BabyBear.batchInverse(xMinusLast, invXMinusLast);
+        BabyBear.batchInverse(zh, invZh);
+
+        ConstraintFolder folder = new ConstraintFolder(layout);
+        List<Constraint> constraints = layout.air().constraints();
+        List<Interaction> interactions = layout.air().interactions();
+        int groups = layout.groupCount();
+        int[][] out = new int[4][size];
+        int rowMask = size - 1;
+        StarkProver.forBlocks(size, 12, (from, to) -> {
+            LdeRow row = new LdeRow(preLde, mainLde, pub);
+            Ext[] values = new Ext[folder.count()];
+            Ext[] phi = new Ext[interactions.size()];
+            Ext[] mult = new Ext[interactions.size()];
+            Ext[] h = new Ext[groups];
+            Ext[] hNext = new Ext[groups];
+            for (int r = from; r < to; r++) {
+                row.row = r;
+                row.next = Integer.reverse((Integer.reverse(r) >>> (32 - logD)) + beta & rowMask) >>> (32 - logD);
+                for (int i = 0; i < constraints.size(); i++) {
+                    values[i] = Ext.fromBase(constraints.get(i).expr().evalBase(row));
+                }
+                if (groups > 0) {
+                    for (int j = 0; j < interactions.size(); j++) {
+                        Interaction x = interactions.get(j);
+                        Ext[] tuple = new Ext[x.values().size()];
+                        for (int k = 0; k < tuple.length; k++) {
+                            tuple[k] = Ext.fromBase(x.values().get(k).evalBase(row));
+                        }
+                        phi[j] = LogUp.denominator(alphaL, betaPowers, tuple, x.bus());
+                        mult[j] = Ext.fromBase(x.multiplicity().evalBase(row));
+                    }
+                    for (int g = 0; g < groups; g++) {
+                        h[g] = ext(auxLde, 4 * g, row.row);
+                        hNext[g] = ext(auxLde, 4 * g, row.next);
+                    }
+                    Ext[] lu = LogUp.constraintValues(layout, phi, mult, h, hNext, ext(auxLde, 4 * groups, row.row),
+                            ext(auxLde, 4 * groups, row.next), logUpSum);
+                    System.arraycopy(lu, 0, values, constraints.size(), lu.length);
+                }
+                int sFirst = BabyBear.mul(zh[r], invXMinusOne[r]);
+                int sLast = BabyBear.mul(zh[r], invXMinusLast[r]);
+                Ext acc = folder.fold(values, alpha, Ext.fromBase(sFirst), Ext.fromBase(sLast),
+                        Ext.fromBase(xMinusLast[r]));
+                Ext qv = acc.mulBase(invZh[r]);
+                out[0][r] = qv.c0();
+                out[1][r] = qv.c1();
+                out[2][r] = qv.c2();
+                out[3][r] = qv.c3();
+            }
+        });
+        return out;
+    }
+
+    static Ext ext(int[][] cols, int at, int row) {
+        return new Ext(cols[at][row], cols[at + 1][row], cols[at + 2][row], cols[at + 3][row]);
+    }
+
+    /** A row of the LDE (current and next physical rows) for expression evaluation. */
+    static final class LdeRow implements Expr.BaseRow {
+        private final int[][] pre;
+        private final int[][] main;
+        private final int[] pub;
+        int row;
+        int next;
+
+        LdeRow(int[][] pre, int[][] main, int[] pub) {
+            this.pre = pre;
+            this.main = main;
+            this.pub = pub;
+        }
+
+        public int column(boolean preprocessed, int index, boolean nxt) {
+            return (preprocessed ? pre : main)[index][nxt ? next : row];
+        }
+
+        public int publicValue(int index) {
+            return pub[index];
+        }
+    }
+}
