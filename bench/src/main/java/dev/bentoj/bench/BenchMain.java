@@ -11,15 +11,17 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute, poseidon2)");
+            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute, ntt, poseidon2, stark)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         Map<String, Object> result = switch (args[0]) {
             case "execute" -> ExecuteBench.run(rest);
+            case "ntt" -> NttBench.run(rest);
             case "poseidon2" -> Poseidon2Bench.run(rest);
+            case "stark" -> StarkBench.run(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + " (available: execute, poseidon2)");
+                System.err.println("unknown benchmark " + args[0] + " (available: execute, ntt, poseidon2, stark)");
                 System.exit(2);
                 yield null;
             }

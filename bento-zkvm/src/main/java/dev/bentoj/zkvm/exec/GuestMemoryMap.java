@@ -21,9 +21,12 @@ public final class GuestMemoryMap {
     private GuestMemoryMap() {
     }
 
-    /** True if {@code [addr, addr + length)} lies inside guest memory (unsigned arithmetic). */
+    /**
+     * True if {@code [addr, addr + length)} lies inside guest memory (unsigned arithmetic). An
+     * empty range touches no byte, so it lies inside wherever it starts.
+     */
     public static boolean isGuestRange(int addr, long length) {
         long a = Integer.toUnsignedLong(addr);
-        return length >= 0 && a >= GUEST_START && a + length <= GUEST_END;
+        return length == 0 || (length > 0 && a >= GUEST_START && a + length <= GUEST_END);
     }
 }

@@ -46,6 +46,11 @@ final class ConstraintFolder {
         return acc;
     }
 
+    /** The selector kind of each constraint, in layout order. */
+    ConstraintKind[] kinds() {
+        return kinds.clone();
+    }
+
     int count() {
         return kinds.length;
     }

@@ -184,6 +184,26 @@ class FaultTest {
         assertFault(b, bpc + 10, "misaligned instruction fetch");
     }
 
+    @Test
+    void jalrClearsBitZeroBeforeTheAlignmentCheck() {
+        // Target 0x00010003: bit 0 is cleared, leaving 0x00010002, which is still misaligned.
+        TestPrograms.Code c = new TestPrograms.Code();
+        c.add(li(5, 0x0001_0003));
+        c.add(jalr(1, 5, 0));
+        c.haltWithA0();
+        assertFault(c, 0x0001_0002, "misaligned instruction fetch");
+    }
+
+    @Test
+    void aNotTakenBranchToAMisalignedTargetDoesNotFault() {
+        TestPrograms.Code c = new TestPrograms.Code();
+        c.add(addi(5, 0, 1));
+        c.add(Asm.beq(5, 0, 6));
+        c.add(addi(A0, 0, 0));
+        c.haltWithA0();
+        assertEquals(0, TestPrograms.exitCode(c));
+    }
+
     @ParameterizedTest(name = "jump to {0}")
     @ValueSource(ints = {0, 0x0000_FFFC, 0x0C00_0000, 0x1000_0000, 0x8000_0000, 0xFFFF_0000, 0xFFFF_FFFC})
     void jumpingOutsideGuestMemoryFaultsAtTheTargetFetch(int target) {

@@ -335,6 +335,21 @@ class InstructionTest {
         assertEquals(-7, TestPrograms.exitCode(c));
     }
 
+    @Test
+    void registersStartAtZeroExceptSpAtTheTopOfGuestMemory() {
+        TestPrograms.Code c = new TestPrograms.Code();
+        for (int r = 1; r < 32; r++) {
+            if (r != 2) {
+                c.add(Asm.or(A0, A0, r));     // a0 itself starts as one of the ORed values
+            }
+        }
+        c.add(li(5, 0x0C00_0000));
+        c.add(Asm.sub(5, 2, 5));
+        c.add(Asm.or(A0, A0, 5));
+        c.haltWithA0();
+        assertEquals(0, TestPrograms.exitCode(c));
+    }
+
     // ---------------------------------------------------------------- LUI, AUIPC
 
     @Test
