@@ -100,6 +100,9 @@ final class StarkBench {
         System.out.printf("stark: %d columns x 2^%d rows, %d constraints of degree 3, P96-B4 (%s)%n",
                 width, logN, layout.constraintCount(), params);
         System.out.println("  " + Security.terms(params, layout, logN).describe());
+        Security.Proven proven = Security.proven(params, layout, logN);
+        System.out.printf("  proven (ePrint 2024/1553): %.1f bits list decoding, %.1f bits unique decoding%n",
+                proven.listDecoding(), proven.uniqueDecoding());
 
         long[] proveMs = new long[rounds];
         long[] verifyMs = new long[rounds];
@@ -129,6 +132,7 @@ final class StarkBench {
         out.put("columns", width);
         out.put("params", "P96-B4");
         out.put("conjectured_bits", Math.round(Security.conjecturedBits(params, layout, logN) * 10) / 10.0);
+        out.put("proven_bits_ldr", Math.round(proven.listDecoding() * 10) / 10.0);
         out.put("prove_ms", median(proveMs));
         out.put("verify_ms", median(verifyMs));
         out.put("proof_bytes", proofBytes);

@@ -1,5 +1,7 @@
 package dev.bentoj.zkvm.field;
 
+import java.util.Arrays;
+
 /**
  * Hot-path arithmetic in K = Fp4 = F_p[X]/(X^4 − 11) on caller-supplied {@code int} arrays, with
  * no allocation per operation (see {@code spec/stark-protocol.md} §1).
@@ -163,7 +165,7 @@ public final class Fp4 {
         int[] src = in;
         int srcOff = inOff;
         if (in == out) {
-            src = java.util.Arrays.copyOfRange(in, inOff, inOff + 4 * count);
+            src = Arrays.copyOfRange(in, inOff, inOff + 4 * count);
             srcOff = 0;
         }
         // out[k] = src[0]·…·src[k]

@@ -50,8 +50,7 @@ public final class Lde {
         int[][] out = new int[columns.length][];
         run(columns.length, pool, c -> {
             int[] col = new int[plan.size() << logBlowup];
-            System.arraycopy(columns[c], 0, col, 0, plan.size());
-            Ntt.bitReverse(col, 0, logN);
+            Ntt.bitReverseCopy(columns[c], col, logN);
             Ntt.inverseDitUnscaled(col, 0, logN, plan.innerPool(columns.length));
             plan.extendCoefficients(col, columns.length);
             out[c] = col;
@@ -104,8 +103,8 @@ public final class Lde {
         int[][] out = new int[columns.length][];
         ForkJoinPool inner = columns.length >= pool.getParallelism() ? null : pool;
         run(columns.length, pool, c -> {
-            int[] col = columns[c].clone();
-            Ntt.bitReverse(col, 0, logN);
+            int[] col = new int[columns[c].length];
+            Ntt.bitReverseCopy(columns[c], col, logN);
             if (inner == null) {
                 Ntt.inverseDit(col);
             } else {

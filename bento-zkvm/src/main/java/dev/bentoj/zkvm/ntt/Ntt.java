@@ -130,6 +130,36 @@ public final class Ntt {
         }
     }
 
+    /**
+     * dst[i] = src[bitrev(i)] for i &lt; 2^log (bit reversal over log bits, out of place). Large
+     * sizes go tile by tile: with i = hi·2^(log−4) + mid·2^4 + lo, the 16 × 16 elements of
+     * one {@code mid} read 16 cache lines of src and write 16 of dst.
+     */
+    static void bitReverseCopy(int[] src, int[] dst, int log) {
+        int n = 1 << log;
+        if (log < 8) {
+            int shift = 32 - log;
+            for (int i = 0; i < n; i++) {
+                dst[i] = src[log == 0 ? 0 : Integer.reverse(i) >>> shift];
+            }
+            return;
+        }
+        int midBits = log - 8;
+        int hiShift = log - 4;
+        for (int mid = 0; mid < 1 << midBits; mid++) {
+            int rmid = midBits == 0 ? 0 : Integer.reverse(mid) >>> (32 - midBits);
+            int srcMid = mid << 4;
+            int dstMid = rmid << 4;
+            for (int hi = 0; hi < 16; hi++) {
+                int from = (hi << hiShift) | srcMid;
+                int to = dstMid | (Integer.reverse(hi) >>> 28);
+                for (int lo = 0; lo < 16; lo++) {
+                    dst[((Integer.reverse(lo) >>> 28) << hiShift) | to] = src[from | lo];
+                }
+            }
+        }
+    }
+
     /** Returns log2(n) for a power of two n ≤ 2^27. */
     static int logSize(int n) {
         if (n <= 0 || Integer.bitCount(n) != 1 || n > (1 << MAX_LOG_SIZE)) {

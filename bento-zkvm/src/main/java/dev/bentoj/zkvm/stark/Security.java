@@ -45,6 +45,55 @@ public final class Security {
         return new Terms(queries, commit, deep, ali, logUp, HASH_BITS);
     }
 
+    /**
+     * The proven bound of §5.2 (ePrint 2024/1553 Theorem 2, as facebook/winterfell computes
+     * it): Johnson (list-decoding) regime, optimised over m ≥ 3, and unique decoding. Much lower
+     * than the conjecture at our parameters; printed beside it, never instead of it.
+     */
+    public record Proven(double listDecoding, double uniqueDecoding) {
+    }
+
+    public static Proven proven(StarkParameters p, AirLayout layout, int logN) {
+        return proven(p, logN, layout.constraintCount(), layout.quotientChunks() + 1,
+                2 * (layout.air().preprocessedWidth() + layout.air().mainWidth() + layout.auxWidth())
+                        + 4 * layout.quotientChunks(),
+                layout.hasLookups() ? layout.interactionCount() : 0, layout.tupleWidth());
+    }
+
+    /** The same from the shape's numbers: c constraints, degree d, E DEEP terms, I interactions of width W. */
+    public static Proven proven(StarkParameters p, int logN, int c, int d, int e, int interactions, int width) {
+        double n = Math.pow(2, logN);
+        double domain = n * p.blowup();
+        double rho = 1.0 / p.blowup();
+        double best = Double.NEGATIVE_INFINITY;
+        for (int m = 3; m <= 256; m++) {
+            double denom = rho - 2.0 * m / domain;
+            if (denom <= 0) {
+                break;
+            }
+            double list = m / denom;
+            double alpha = (1 + 0.5 / m) * Math.sqrt(rho);
+            best = Math.max(best, provenMin(p, n, domain, rho, c, d, e, interactions, width, list, alpha, m));
+        }
+        double alphaUnique = (1 + (n + 2) / domain) / 2;
+        double unique = provenMin(p, n, domain, rho, c, d, e, interactions, width, 1, alphaUnique, -1);
+        return new Proven(best, unique);
+    }
+
+    private static double provenMin(StarkParameters p, double n, double domain, double rho, int c, int d, int e,
+                                    int interactions, int width, double list, double alpha, int m) {
+        double ali = EXT_FIELD_BITS - log2(list * Math.max(1, c - 1));
+        double deep = EXT_FIELD_BITS - log2(list * list * (d * (n + 1) + n - 1)) + p.powOod();
+        double fri = m < 0
+                ? EXT_FIELD_BITS - log2(domain * (e - 1)) + p.powCommit()
+                : EXT_FIELD_BITS - log2(Math.pow(m + 0.5, 7) * domain * domain * (e - 1) / (3 * Math.pow(rho, 1.5)))
+                        + p.powCommit();
+        double queries = p.powQuery() - p.numQueries() * log2(alpha);
+        double logUp = interactions == 0 ? Double.POSITIVE_INFINITY
+                : EXT_FIELD_BITS - log2(list * interactions * n * (width + 2)) + p.powLookup();
+        return Math.min(Math.min(ali, deep), Math.min(Math.min(fri, queries), Math.min(logUp, HASH_BITS)));
+    }
+
     public static double conjecturedBits(StarkParameters p, AirLayout layout, int logN) {
         return terms(p, layout, logN).min();
     }

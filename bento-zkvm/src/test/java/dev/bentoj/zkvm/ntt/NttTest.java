@@ -141,6 +141,20 @@ class NttTest {
     }
 
     @Test
+    void bitReverseCopyAgreesWithInPlaceBitReverse() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int log = 0; log <= 13; log++) {
+            int[] src = randomColumn(rnd, 1 << log);
+            int[] expected = src.clone();
+            Ntt.bitReverse(expected);
+            int[] dst = new int[(1 << log) + 3];   // longer than needed: the tail stays 0
+            Ntt.bitReverseCopy(src, dst, log);
+            assertArrayEquals(expected, java.util.Arrays.copyOf(dst, 1 << log), "size 2^" + log);
+            assertEquals(0, dst[1 << log]);
+        }
+    }
+
+    @Test
     void rejectsSizesThatAreNotPowersOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> Ntt.forwardDif(new int[3]));
         assertThrows(IllegalArgumentException.class, () -> Ntt.inverseDit(new int[0]));
