@@ -7,7 +7,6 @@ import dev.bentoj.zkvm.merkle.MerkleTree;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -214,23 +213,11 @@ final class Poseidon2Bench {
 
     /**
      * The external constants (8 rows of 24), internal constants (21) and diagonal (24) of
-     * {@link Poseidon2#T24}, Montgomery form. Read reflectively from the instance, so the C
-     * program runs with exactly the constants the Java permutation uses.
+     * {@link Poseidon2#T24}, Montgomery form: the C program runs with exactly the constants the
+     * Java permutation uses.
      */
     private static List<int[]> permutationTables() {
-        try {
-            return List.of(intArrayField("externalConstants"), intArrayField("internalConstants"),
-                    intArrayField("diagonal"));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the Poseidon2 constants ("
-                    + e.getMessage() + "): update Poseidon2Bench to the new field names");
-        }
-    }
-
-    private static int[] intArrayField(String name) throws ReflectiveOperationException {
-        Field f = Poseidon2.class.getDeclaredField(name);
-        f.setAccessible(true);
-        return ((int[]) f.get(Poseidon2.T24)).clone();
+        return List.of(Poseidon2.T24.externalConstants(), Poseidon2.T24.internalConstants(), Poseidon2.T24.diagonal());
     }
 
     /** (0, 1, …, 23) in Montgomery form, the spec's KAT input. */

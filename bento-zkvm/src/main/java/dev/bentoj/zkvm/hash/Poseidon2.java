@@ -47,6 +47,21 @@ public final class Poseidon2 {
         return width;
     }
 
+    /** The external round constants, row-major (Montgomery form): for other implementations to check against. */
+    public int[] externalConstants() {
+        return externalConstants.clone();
+    }
+
+    /** The internal round constants (Montgomery form). */
+    public int[] internalConstants() {
+        return internalConstants.clone();
+    }
+
+    /** The internal layer's diagonal μ (Montgomery form). */
+    public int[] diagonal() {
+        return diagonal.clone();
+    }
+
     /**
      * Applies the permutation in place. Allocates nothing.
      *

@@ -130,10 +130,20 @@ public final class Ntt {
         }
     }
 
+    /** REVERSE_4[k] = k with its 4 bits reversed. */
+    private static final int[] REVERSE_4 = new int[16];
+
+    static {
+        for (int k = 0; k < 16; k++) {
+            REVERSE_4[k] = Integer.reverse(k) >>> 28;
+        }
+    }
+
     /**
      * dst[i] = src[bitrev(i)] for i &lt; 2^log (bit reversal over log bits, out of place). Large
-     * sizes go tile by tile: with i = hi·2^(log−4) + mid·2^4 + lo, the 16 × 16 elements of
-     * one {@code mid} read 16 cache lines of src and write 16 of dst.
+     * sizes go tile by tile: with i = hi·2^(log−4) + mid·2^4 + lo, bitrev(i) =
+     * rev(lo)·2^(log−4) + rev(mid)·2^4 + rev(hi), so the 16 × 16 elements of one {@code mid}
+     * read 16 cache lines of src and write 16 of dst, each line whole.
      */
     static void bitReverseCopy(int[] src, int[] dst, int log) {
         int n = 1 << log;
@@ -148,13 +158,13 @@ public final class Ntt {
         int hiShift = log - 4;
         for (int mid = 0; mid < 1 << midBits; mid++) {
             int rmid = midBits == 0 ? 0 : Integer.reverse(mid) >>> (32 - midBits);
-            int srcMid = mid << 4;
-            int dstMid = rmid << 4;
-            for (int hi = 0; hi < 16; hi++) {
-                int from = (hi << hiShift) | srcMid;
-                int to = dstMid | (Integer.reverse(hi) >>> 28);
-                for (int lo = 0; lo < 16; lo++) {
-                    dst[((Integer.reverse(lo) >>> 28) << hiShift) | to] = src[from | lo];
+            int from = mid << 4;
+            int to = rmid << 4;
+            for (int lo = 0; lo < 16; lo++) {
+                int row = (REVERSE_4[lo] << hiShift) | to;   // 16 consecutive ints of dst
+                int col = from | lo;
+                for (int rhi = 0; rhi < 16; rhi++) {
+                    dst[row | rhi] = src[col | (REVERSE_4[rhi] << hiShift)];
                 }
             }
         }
