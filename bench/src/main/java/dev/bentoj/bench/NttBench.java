@@ -66,13 +66,14 @@ final class NttBench {
                         + Long.toUnsignedString(c.nttChecksum()) + "/"
                         + Long.toUnsignedString(c.ldeChecksum()) + "): the comparison is void");
             }
-            System.out.printf("  warm-up: Java NTT %.1f ms, LDE %.1f ms; checksums agree with C%n",
-                    first[0], first[1]);
+            System.out.printf("  warm-up: Java NTT %.1f ms, LDE %.1f ms (new arrays %.1f ms);"
+                    + " checksums agree with C%n", first[0], first[1], first[2]);
 
             double[] jNtt = new double[2 * rounds];
             double[] jLde = new double[2 * rounds];
             double[] cNtt = new double[2 * rounds];
             double[] cLde = new double[2 * rounds];
+            double[] jLdeAlloc = new double[2 * rounds];
             for (int r = 0; r < rounds; r++) {
                 double[] a1 = java.time(false);
                 CRun b1 = runC(cCommand);
@@ -82,14 +83,16 @@ final class NttBench {
                 jLde[2 * r] = a1[1];
                 jNtt[2 * r + 1] = a2[0];
                 jLde[2 * r + 1] = a2[1];
+                jLdeAlloc[2 * r] = a1[2];
+                jLdeAlloc[2 * r + 1] = a2[2];
                 cNtt[2 * r] = b1.nttMs();
                 cLde[2 * r] = b1.ldeMs();
                 cNtt[2 * r + 1] = b2.nttMs();
                 cLde[2 * r + 1] = b2.ldeMs();
-                System.out.printf("  round %d: Java NTT %.1f / %.1f ms, LDE %.1f / %.1f ms;"
-                                + " C NTT %.1f / %.1f ms, LDE %.1f / %.1f ms%n", r + 1,
-                        a1[0], a2[0], a1[1], a2[1], cNtt[2 * r], cNtt[2 * r + 1], cLde[2 * r],
-                        cLde[2 * r + 1]);
+                System.out.printf("  round %d: Java NTT %.1f / %.1f ms, LDE %.1f / %.1f ms"
+                                + " (new arrays %.1f / %.1f ms); C NTT %.1f / %.1f ms, LDE %.1f / %.1f ms%n",
+                        r + 1, a1[0], a2[0], a1[1], a2[1], a1[2], a2[2], cNtt[2 * r], cNtt[2 * r + 1],
+                        cLde[2 * r], cLde[2 * r + 1]);
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("bench", "ntt");
@@ -99,6 +102,7 @@ final class NttBench {
             out.put("threads", threads);
             out.put("ntt_ms", ExecuteBench.round1(ExecuteBench.median(jNtt)));
             out.put("lde_ms", ExecuteBench.round1(ExecuteBench.median(jLde)));
+            out.put("lde_alloc_ms", ExecuteBench.round1(ExecuteBench.median(jLdeAlloc)));
             out.put("c_ntt_ms", ExecuteBench.round1(ExecuteBench.median(cNtt)));
             out.put("c_lde_ms", ExecuteBench.round1(ExecuteBench.median(cLde)));
             out.put("ratio", Math.round(ExecuteBench.median(jNtt) / ExecuteBench.median(cNtt) * 100) / 100.0);
@@ -111,11 +115,17 @@ final class NttBench {
         }
     }
 
-    /** The Java side: forward NTT of copies of all columns, then the LDE of the input. */
+    /**
+     * The Java side: forward NTT of copies of all columns, the LDE of the input into buffers
+     * reused from run to run (as the C program does), and the LDE into new arrays
+     * ({@link Lde#extend}, allocation included).
+     */
     private static final class JavaRun {
         private final int[][] input;
         private final int logBlowup;
         private final ForkJoinPool pool;
+        private final int[][] work;
+        private final int[][] lde;
         long nttChecksum;
         long ldeChecksum;
 
@@ -123,25 +133,31 @@ final class NttBench {
             this.input = input;
             this.logBlowup = logBlowup;
             this.pool = pool;
+            this.work = new int[input.length][input[0].length];
+            this.lde = new int[input.length][input[0].length << logBlowup];
         }
 
-        /** Returns {ntt ms, lde ms}; with {@code check}, also records the output checksums. */
+        /** Returns {ntt ms, lde ms, allocating lde ms}; with {@code check}, records checksums. */
         double[] time(boolean check) {
-            int[][] work = new int[input.length][];
             for (int c = 0; c < input.length; c++) {
-                work[c] = input[c].clone();
+                System.arraycopy(input[c], 0, work[c], 0, input[c].length);
             }
             long t0 = System.nanoTime();
             pool.submit(() -> IntStream.range(0, work.length).parallel()
                     .forEach(c -> Ntt.forwardDif(work[c]))).join();
             long t1 = System.nanoTime();
-            int[][] lde = Lde.extend(input, logBlowup, pool);
+            Lde.extendInto(input, logBlowup, lde, pool);
             long t2 = System.nanoTime();
+            int[][] fresh = Lde.extend(input, logBlowup, pool);
+            long t3 = System.nanoTime();
             if (check) {
                 nttChecksum = checksum(work);
                 ldeChecksum = checksum(lde);
+                if (checksum(fresh) != ldeChecksum) {
+                    throw new IllegalStateException("Lde.extend and Lde.extendInto disagree");
+                }
             }
-            return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6};
+            return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6};
         }
     }
 

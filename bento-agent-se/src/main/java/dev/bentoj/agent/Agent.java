@@ -38,6 +38,9 @@ public final class Agent {
         return t;
     });
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    /** The task being run and its cancel flag, for handing it back at stop. */
+    private volatile WorkClient.Claim current;
+    private volatile AtomicBoolean currentCancelled;
 
     public Agent(WorkClient client, String workerId, Map<String, TaskHandler> handlers, Duration pollWait) {
         this.client = client;
@@ -54,7 +57,9 @@ public final class Agent {
                 try {
                     Optional<WorkClient.Claim> claim = client.claim(workerId, handlers.keySet(), pollWait);
                     backoff = Duration.ofMillis(200);
-                    if (claim.isPresent()) {
+                    if (claim.isPresent() && stopping.get()) {
+                        handBack(claim.get());
+                    } else if (claim.isPresent()) {
                         process(claim.get());
                     }
                 } catch (IOException e) {
@@ -74,16 +79,34 @@ public final class Agent {
         }
     }
 
-    /** Asks the agent to stop, and waits up to {@code grace} for the current task to finish. */
+    /**
+     * Asks the agent to stop and waits up to {@code grace} for the current task to finish; a
+     * task still running then is cancelled and handed back (failed, retryable), so another
+     * agent takes it without waiting for its lease to expire.
+     */
     public void stop(Duration grace) {
         stopping.set(true);
         try {
-            finished.get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            finished.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warning("agent did not stop within " + grace.toSeconds() + " s");
+            WorkClient.Claim running = current;
+            AtomicBoolean flag = currentCancelled;
+            if (running != null && flag != null) {
+                flag.set(true);
+                try {
+                    handBack(running);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
+    }
+
+    private void handBack(WorkClient.Claim claim) throws InterruptedException {
+        LOG.info(claim.jobId() + "/" + claim.taskId() + ": agent stopping, handing the task back");
+        report(claim, () -> client.failed(claim, "agent " + workerId + " stopped; task handed back", true));
     }
 
     private void process(WorkClient.Claim claim) throws InterruptedException {
@@ -94,6 +117,8 @@ public final class Agent {
             return;
         }
         AtomicBoolean cancelled = new AtomicBoolean();
+        current = claim;
+        currentCancelled = cancelled;
         long period = Math.max(1, claim.leaseSeconds() / 3);
         ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> {
             try {
@@ -111,6 +136,16 @@ public final class Agent {
         }, period, period, TimeUnit.SECONDS);
         LOG.info(name + ": started");
         long t0 = System.nanoTime();
+        try {
+            runHandler(claim, handler, name, cancelled, beat, t0);
+        } finally {
+            current = null;
+            currentCancelled = null;
+        }
+    }
+
+    private void runHandler(WorkClient.Claim claim, TaskHandler handler, String name, AtomicBoolean cancelled,
+                            ScheduledFuture<?> beat, long t0) throws InterruptedException {
         try {
             JsonNode output = handler.run(claim, cancelled::get);
             beat.cancel(false);

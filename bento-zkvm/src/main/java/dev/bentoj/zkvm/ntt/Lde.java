@@ -46,16 +46,41 @@ public final class Lde {
      */
     public static int[][] extend(int[][] columns, int logBlowup, ForkJoinPool pool) {
         int logN = commonLogSize(columns);
-        Plan plan = new Plan(logN, logBlowup, pool);
+        checkBlowup(logN, logBlowup);
         int[][] out = new int[columns.length][];
+        for (int c = 0; c < columns.length; c++) {
+            out[c] = new int[1 << (logN + logBlowup)];
+        }
+        extendInto(columns, logBlowup, out, pool);
+        return out;
+    }
+
+    /**
+     * {@link #extend} into caller-owned arrays, e.g. buffers reused from one segment to the
+     * next: {@code out[c]} (length β·n) is overwritten with the LDE of {@code columns[c]}.
+     *
+     * @throws IllegalArgumentException as {@link #extend}, or if an output has the wrong length
+     */
+    public static void extendInto(int[][] columns, int logBlowup, int[][] out, ForkJoinPool pool) {
+        int logN = commonLogSize(columns);
+        checkBlowup(logN, logBlowup);
+        if (out.length != columns.length) {
+            throw new IllegalArgumentException(columns.length + " columns but " + out.length + " outputs");
+        }
+        for (int c = 0; c < out.length; c++) {
+            if (out[c].length != 1 << (logN + logBlowup) || out[c] == columns[c]) {
+                throw new IllegalArgumentException("output " + c + " has length " + out[c].length
+                        + " or is its input: the LDE of 2^" + logN + " rows by 2^" + logBlowup
+                        + " needs a separate array of " + (1 << (logN + logBlowup)));
+            }
+        }
+        Plan plan = new Plan(logN, logBlowup, pool);
         run(columns.length, pool, c -> {
-            int[] col = new int[plan.size() << logBlowup];
+            int[] col = out[c];
             Ntt.bitReverseCopy(columns[c], col, logN);
             Ntt.inverseDitUnscaled(col, 0, logN, plan.innerPool(columns.length));
             plan.extendCoefficients(col, columns.length);
-            out[c] = col;
         });
-        return out;
     }
 
     /** {@link #extendCoefficients(int[][], int, ForkJoinPool)} on the common pool. */
@@ -120,6 +145,7 @@ public final class Lde {
      * values on shift·⟨ω_m⟩ are given in bit-reversed order: {@code values[i] =
      * g(shift·ω_m^bitrev(i))}, m = values.length. Inverse DIT, then c_j ×= shift^−j. With
      * shift = {@link #SHIFT} this undoes {@link #extend} up to the zero high coefficients.
+     * Inputs of 2^16 values or more are split across the common pool.
      *
      * @param shift the coset shift, Montgomery form, non-zero
      * @throws IllegalArgumentException unless the length is a power of two up to 2^27
@@ -165,6 +191,14 @@ public final class Lde {
         return p;
     }
 
+    private static void checkBlowup(int logN, int logBlowup) {
+        if (logBlowup < 0 || logN + logBlowup > Ntt.MAX_LOG_SIZE) {
+            throw new IllegalArgumentException("cannot extend 2^" + logN + " rows by 2^" + logBlowup
+                    + ": the LDE domain must have at most 2^" + Ntt.MAX_LOG_SIZE
+                    + " points and logBlowup must be ≥ 0");
+        }
+    }
+
     /** Common log2 length of the columns, checked. */
     private static int commonLogSize(int[][] columns) {
         Objects.requireNonNull(columns, "columns");
@@ -203,11 +237,7 @@ public final class Lde {
 
         Plan(int logN, int logBlowup, ForkJoinPool pool) {
             Objects.requireNonNull(pool, "pool");
-            if (logBlowup < 0 || logN + logBlowup > Ntt.MAX_LOG_SIZE) {
-                throw new IllegalArgumentException("cannot extend 2^" + logN + " rows by 2^"
-                        + logBlowup + ": the LDE domain must have at most 2^" + Ntt.MAX_LOG_SIZE
-                        + " points and logBlowup must be ≥ 0");
-            }
+            checkBlowup(logN, logBlowup);
             this.logN = logN;
             this.logBlowup = logBlowup;
             this.pool = pool;

@@ -248,6 +248,19 @@ class NttTest {
     }
 
     @Test
+    void extendIntoReusedBuffersEqualsExtend() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int[][] trace = {randomColumn(rnd, 512), randomColumn(rnd, 512), randomColumn(rnd, 512)};
+        int[][] out = new int[3][2048];
+        java.util.Arrays.fill(out[1], 99);   // stale contents are overwritten
+        Lde.extendInto(trace, 2, out, WIDE);
+        assertArrayEquals(Lde.extend(trace, 2), out);
+        assertThrows(IllegalArgumentException.class,
+                () -> Lde.extendInto(trace, 2, new int[][] {new int[2048], new int[2048], new int[1024]}, WIDE));
+        assertThrows(IllegalArgumentException.class, () -> Lde.extendInto(trace, 0, trace, WIDE));
+    }
+
+    @Test
     void ldeDoesNotDependOnThreadsOrColumnCount() {
         SplittableRandom rnd = new SplittableRandom(10);
         int[] column = randomColumn(rnd, 1 << 16);

@@ -1,0 +1,42 @@
+package dev.bentoj.storage.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+
+/**
+ * The server's one object-store client and one Redis client, configured from MicroProfile
+ * Config (environment {@code BENTO_S3_URL}, {@code BENTO_S3_BUCKET}, {@code BENTO_S3_ACCESS_KEY},
+ * {@code BENTO_S3_SECRET_KEY}, {@code BENTO_REDIS_URL}, {@code BENTO_REDIS_ALLOW_EVICTION}).
+ */
+@ApplicationScoped
+public class StorageResources {
+
+    @Produces
+    @ApplicationScoped
+    ObjectStore objectStore(@ConfigProperty(name = "bento.s3.url", defaultValue = "http://127.0.0.1:9000") String url,
+                            @ConfigProperty(name = "bento.s3.bucket", defaultValue = "bento") String bucket,
+                            @ConfigProperty(name = "bento.s3.access.key", defaultValue = "") String accessKey,
+                            @ConfigProperty(name = "bento.s3.secret.key", defaultValue = "") String secretKey) {
+        return ObjectStore.open(url, bucket, accessKey, secretKey);
+    }
+
+    void closeObjectStore(@Disposes ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @ApplicationScoped
+    Intermediates intermediates(@ConfigProperty(name = "bento.redis.url", defaultValue = "redis://127.0.0.1:6379") String url,
+                                @ConfigProperty(name = "bento.redis.allow.eviction", defaultValue = "false") boolean allowEviction) {
+        Intermediates redis = new Intermediates(url);
+        redis.checkEvictionPolicy(allowEviction);
+        return redis;
+    }
+
+    void closeIntermediates(@Disposes Intermediates redis) {
+        redis.close();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.bentoj.taskdb.control;
+
+import dev.bentoj.taskdb.entity.WorkerType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * In-JVM wake-ups for long-poll claims: whoever makes tasks ready (creation, a completion that
+ * releases dependents, a requeue) says so here after committing, and claims waiting for that
+ * worker type wake up and query again. Claims never poll the database in a loop; a short
+ * backstop timeout (in {@link TaskDb}) covers work made ready elsewhere (another server instance,
+ * until LISTEN/NOTIFY relays it here through {@link #readyNow}).
+ *
+ * <p>Each waiter has its own {@link Condition}, registered under every worker type it claims for;
+ * a notice for n tasks of a type wakes the n longest-waiting claims of that type, so a single
+ * new task does not send every idle worker to the database. A version counter per type closes
+ * the gap between a claim finding nothing and its registering as a waiter: a notice in between
+ * changes the version and the wait returns at once. Delayed readiness (a retry back-off) is
+ * remembered as due times per type; at each, one waiter of that type wakes.
+ */
+public final class ReadyTaskSignal {
+
+    private static final int TYPES = WorkerType.values().length;
+    private static final long NOT_DUE = Long.MAX_VALUE;
+    private static final long STALE_DUE_NANOS = 1_000_000_000L;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long[] versions = new long[TYPES];
+    /** Per type, System.nanoTime() values at which delayed tasks become claimable. */
+    private final List<PriorityQueue<Long>> dueTimes = new ArrayList<>(TYPES);
+    private final List<LinkedHashSet<Waiter>> waiters = new ArrayList<>(TYPES);
+
+    public ReadyTaskSignal() {
+        for (int i = 0; i < TYPES; i++) {
+            waiters.add(new LinkedHashSet<>());
+            // nanoTime values may wrap: compare by difference, not by value.
+            dueTimes.add(new PriorityQueue<>((a, b) -> Long.signum(a - b)));
+        }
+    }
+
+    private final class Waiter {
+        final Condition condition = lock.newCondition();
+        boolean woken;
+    }
+
+    /**
+     * A number that changes whenever tasks of any of {@code types} are announced; read it before
+     * querying, and pass it to {@link #await} after the query found nothing.
+     */
+    public long version(Set<WorkerType> types) {
+        lock.lock();
+        try {
+            long sum = 0;
+            for (WorkerType type : types) {
+                sum += versions[type.ordinal()];
+            }
+            return sum;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code tasks} tasks of {@code type} have just become ready: wake that many waiting claims. */
+    public void readyNow(WorkerType type, int tasks) {
+        if (tasks <= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            int t = type.ordinal();
+            versions[t]++;
+            int toWake = tasks;
+            var it = waiters.get(t).iterator();
+            while (toWake > 0 && it.hasNext()) {
+                Waiter w = it.next();
+                it.remove();
+                if (!w.woken) {
+                    w.woken = true;
+                    w.condition.signal();
+                    toWake--;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A task of {@code type} becomes claimable after {@code delay} (a retry back-off). */
+    public void readyIn(WorkerType type, Duration delay) {
+        if (delay.isNegative() || delay.isZero()) {
+            readyNow(type, 1);
+            return;
+        }
+        lock.lock();
+        try {
+            int t = type.ordinal();
+            long due = System.nanoTime() + delay.toNanos();
+            PriorityQueue<Long> queue = dueTimes.get(t);
+            Long earliest = queue.peek();
+            queue.add(due);
+            if (earliest == null || due - earliest < 0) {
+                // Let the waiters of this type shorten their sleep to the new due time.
+                for (Waiter w : waiters.get(t)) {
+                    w.condition.signal();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until tasks of one of {@code types} are announced, a back-off of one of them is due,
+     * or {@code timeoutNanos} pass.
+     *
+     * @param seenVersion {@link #version} as read before the query that found nothing
+     * @return {@code true} if there may be work now (query again), {@code false} on timeout
+     */
+    public boolean await(Set<WorkerType> types, long seenVersion, long timeoutNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            long current = 0;
+            for (WorkerType type : types) {
+                current += versions[type.ordinal()];
+            }
+            if (current != seenVersion) {
+                return true;
+            }
+            Waiter me = new Waiter();
+            for (WorkerType type : types) {
+                waiters.get(type.ordinal()).add(me);
+            }
+            try {
+                while (!me.woken) {
+                    long now = System.nanoTime();
+                    long due = takeDueOrNext(types, now);
+                    if (due == 0) {
+                        return true;
+                    }
+                    long left = Math.min(deadline - now, due == NOT_DUE ? Long.MAX_VALUE : due - now);
+                    if (deadline - now <= 0) {
+                        return false;
+                    }
+                    me.condition.awaitNanos(left);
+                }
+                return true;
+            } finally {
+                for (WorkerType type : types) {
+                    waiters.get(type.ordinal()).remove(me);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * 0 if a due time of {@code types} has passed (taking it: one waiter per due task), else the
+     * earliest due time, or {@code NOT_DUE}.
+     */
+    private long takeDueOrNext(Set<WorkerType> types, long now) {
+        long next = NOT_DUE;
+        for (WorkerType type : types) {
+            PriorityQueue<Long> queue = dueTimes.get(type.ordinal());
+            Long due = queue.peek();
+            // Due times nobody was waiting for are dropped after a while (claims that arrive
+            // later query anyway), so the queue cannot grow without bound.
+            while (due != null && now - due > STALE_DUE_NANOS) {
+                queue.poll();
+                due = queue.peek();
+            }
+            if (due == null) {
+                continue;
+            }
+            if (due - now <= 0) {
+                queue.poll();
+                return 0;
+            }
+            if (next == NOT_DUE || due - next < 0) {
+                next = due;
+            }
+        }
+        return next;
+    }
+
+    /** How many claims are waiting for {@code type} (metrics, tests). */
+    public int waiting(WorkerType type) {
+        lock.lock();
+        try {
+            return waiters.get(type.ordinal()).size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

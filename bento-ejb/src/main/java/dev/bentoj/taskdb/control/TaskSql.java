@@ -1,0 +1,409 @@
+package dev.bentoj.taskdb.control;
+
+/**
+ * Every statement the scheduler runs, in one place, each with why it is written the way it is.
+ * Schema and invariants: {@code db/migration/V1__taskdb.sql}.
+ *
+ * <p>Locking discipline, which is what keeps these statements free of lost updates and (almost)
+ * of deadlocks: anything that changes a job's DAG or finishes one of its tasks first locks the
+ * job row ({@link #LOCK_JOB}, {@link #LOCK_JOBS}), then task rows, and takes stream rows last,
+ * just before commit. Claims take only ready task rows (with SKIP LOCKED, so they never wait on
+ * them) and then stream rows. Because the job lock is taken in a statement of its own, every
+ * statement after it sees all the job's committed edges: a completion can never miss a
+ * dependent created concurrently (upstream's "stuck pending" tasks).
+ */
+final class TaskSql {
+
+    private TaskSql() {
+    }
+
+    /** Creates a running job; its seq orders it among all jobs (oldest first). */
+    static final String INSERT_JOB = """
+            INSERT INTO jobs (user_id) VALUES (?)
+            RETURNING id, seq
+            """;
+
+    /**
+     * Serialises everything that changes one job's DAG or counters (task creation, completion,
+     * failure, abort): those all update this row anyway, so waiting here costs nothing extra, and
+     * it is what lets task creation read its prerequisites' states without racing their
+     * completions. NO KEY UPDATE: does not block inserts of tasks referencing the job.
+     */
+    static final String LOCK_JOB = """
+            SELECT user_id, state, seq FROM jobs WHERE id = ? FOR NO KEY UPDATE
+            """;
+
+    /** As {@link #LOCK_JOB} for a batch of jobs, in id order so that two batches cannot deadlock. */
+    static final String LOCK_JOBS = """
+            SELECT id, state FROM jobs WHERE id = ANY (?) ORDER BY id FOR NO KEY UPDATE
+            """;
+
+    /**
+     * Makes sure the user has a stream for each worker type. DO NOTHING (not DO UPDATE) so that an
+     * existing stream row is not locked: it is the row every claim of that user rewrites.
+     */
+    static final String ENSURE_STREAMS = """
+            INSERT INTO streams (user_id, worker_type)
+            SELECT ?, unnest(?::text[])
+            ON CONFLICT (user_id, worker_type) DO NOTHING
+            """;
+
+    /** The user's stream ids by worker type (cached by the caller: streams are never deleted). */
+    static final String FIND_STREAMS = """
+            SELECT worker_type, id FROM streams WHERE user_id = ? AND worker_type = ANY (?::text[])
+            """;
+
+    /** Sets a stream's reservation and multiplier, creating the stream if needed. */
+    static final String CONFIGURE_STREAM = """
+            INSERT INTO streams (user_id, worker_type, reserved, multiplier) VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_id, worker_type)
+            DO UPDATE SET reserved = EXCLUDED.reserved, multiplier = EXCLUDED.multiplier
+            """;
+
+    /**
+     * States of existing tasks of the job among the given ids: the batch's own ids (already
+     * created: skip them) and its prerequisites (done or not: counts towards waiting_on). The
+     * job lock makes these states stable until commit.
+     */
+    static final String TASK_STATES = """
+            SELECT task_id, state FROM tasks WHERE job_id = ? AND task_id = ANY (?::text[])
+            """;
+
+    /**
+     * Inserts a batch of tasks in one statement, from parallel arrays. waiting_on was computed
+     * by the caller; a task with nothing to wait for is ready at once. ORDER BY ordinality keeps
+     * the batch order in seq (the claim order within the job). ON CONFLICT DO NOTHING makes a
+     * replayed batch harmless; RETURNING tells which rows are new.
+     */
+    static final String INSERT_TASKS = """
+            INSERT INTO tasks (job_id, task_id, worker_type, stream_id, job_seq, state, waiting_on,
+                               max_attempts, timeout_seconds, payload)
+            SELECT ?, i.task_id, i.worker_type, i.stream_id, ?,
+                   CASE WHEN i.waiting_on = 0 THEN 'ready' ELSE 'pending' END,
+                   i.waiting_on, i.max_attempts, i.timeout_seconds, i.payload::jsonb
+            FROM unnest(?::text[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[])
+                 WITH ORDINALITY AS i(task_id, worker_type, stream_id, waiting_on, max_attempts,
+                                      timeout_seconds, payload, ord)
+            ORDER BY i.ord
+            ON CONFLICT (job_id, task_id) DO NOTHING
+            RETURNING task_id, worker_type, state
+            """;
+
+    /** The dependency edges of the new tasks, from two parallel arrays (pre, post). */
+    static final String INSERT_DEPS = """
+            INSERT INTO task_deps (job_id, pre_task_id, post_task_id)
+            SELECT ?, d.pre, d.post FROM unnest(?::text[], ?::text[]) AS d(pre, post)
+            """;
+
+    /** The new tasks are not done yet: the job has that many more to finish. */
+    static final String ADD_REMAINING = """
+            UPDATE jobs SET remaining = remaining + ? WHERE id = ?
+            """;
+
+    /**
+     * The claim, in one statement and one round trip.
+     * <ol>
+     * <li>{@code candidates}: for each stream of the requested types, the head of its ready queue
+     * (at most {@code max} rows of the partial index, not yet locked): how many tasks it could
+     * give and how old its oldest job is. Streams without claimable work drop out.</li>
+     * <li>{@code slots}/{@code quota}: water-filling. The k-th task a stream would give in this
+     * claim is ranked by the stream's running count after k more: first the slots still inside a
+     * reservation (tier 0, by fraction of the reservation used), then the rest by
+     * (running - reserved) / multiplier; ties go to the stream with the older job. The best
+     * {@code max} slots say how many tasks each stream gives, so one batch claim is as fair as
+     * {@code max} single claims.</li>
+     * <li>{@code picked}: lock exactly that many ready tasks per stream, oldest job then task
+     * order, FOR UPDATE SKIP LOCKED: concurrent claimers never wait on each other and never get
+     * the same row (a row another claim holds is skipped; one it has just claimed fails the
+     * re-check of state = 'ready').</li>
+     * <li>{@code claimed}: running, attempt + 1 (the fencing token), lease = now + timeout.</li>
+     * <li>{@code counted}: the streams' running counters, exact, in the same transaction; stream
+     * rows are locked in id order first ({@code stream_locks}), as in every statement that
+     * changes several streams, so that two of them can never deadlock on each other. Task rows
+     * are all taken before (the GROUP BY in {@code delta} consumes {@code claimed} first).</li>
+     * </ol>
+     * Parameters: max, worker types (text[]), max, worker id.
+     */
+    static final String CLAIM = """
+            WITH candidates AS (
+                SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier,
+                       head.oldest_job_seq, head.available
+                FROM streams st
+                CROSS JOIN LATERAL (
+                    SELECT min(r.job_seq) AS oldest_job_seq, count(*)::int AS available
+                    FROM (SELECT t.job_seq FROM tasks t
+                          WHERE t.stream_id = st.id AND t.state = 'ready' AND t.not_before <= now()
+                          ORDER BY t.job_seq, t.seq
+                          LIMIT ?) r
+                ) head
+                WHERE st.worker_type = ANY (?::text[]) AND head.available > 0
+            ), slots AS (
+                SELECT c.stream_id, c.oldest_job_seq,
+                       CASE WHEN c.running + k < c.reserved THEN 0 ELSE 1 END AS tier,
+                       CASE WHEN c.running + k < c.reserved
+                            THEN (c.running + k)::float8 / c.reserved
+                            ELSE (c.running + k - c.reserved) / c.multiplier END AS share
+                FROM candidates c CROSS JOIN LATERAL generate_series(0, c.available - 1) AS k
+            ), quota AS (
+                SELECT best.stream_id, count(*)::int AS n
+                FROM (SELECT s.stream_id FROM slots s
+                      ORDER BY s.tier, s.share, s.oldest_job_seq, s.stream_id
+                      LIMIT ?) best
+                GROUP BY best.stream_id
+            ), picked AS (
+                SELECT p.job_id, p.task_id
+                FROM quota q
+                CROSS JOIN LATERAL (
+                    SELECT t.job_id, t.task_id FROM tasks t
+                    WHERE t.stream_id = q.stream_id AND t.state = 'ready' AND t.not_before <= now()
+                    ORDER BY t.job_seq, t.seq
+                    LIMIT q.n
+                    FOR UPDATE SKIP LOCKED
+                ) p
+            ), claimed AS (
+                UPDATE tasks t
+                SET state = 'running', attempt = t.attempt + 1, worker_id = ?, started_at = now(),
+                    lease_expires_at = now() + make_interval(secs => t.timeout_seconds)
+                FROM picked p
+                WHERE t.job_id = p.job_id AND t.task_id = p.task_id
+                RETURNING t.job_id, t.task_id, t.attempt, t.worker_type, t.payload::text AS payload,
+                          t.lease_expires_at, t.timeout_seconds, t.max_attempts, t.stream_id,
+                          t.job_seq, t.seq
+            ), delta AS (
+                SELECT stream_id, count(*)::int AS n FROM claimed GROUP BY stream_id
+            ), stream_locks AS (
+                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
+                ORDER BY st.id FOR NO KEY UPDATE OF st
+            ), counted AS (
+                UPDATE streams st SET running = st.running + d.n
+                FROM delta d JOIN stream_locks l ON l.id = d.stream_id
+                WHERE st.id = d.stream_id
+            )
+            SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
+                   max_attempts
+            FROM claimed
+            ORDER BY job_seq, seq
+            """;
+
+    /**
+     * Extends the lease of the current attempt (and only of it: the attempt and state = 'running'
+     * are the fence). Touches no indexed column, so it is a HOT update. No row → the caller
+     * finds out why with {@link #TASK_FENCE}.
+     */
+    static final String HEARTBEAT = """
+            UPDATE tasks SET lease_expires_at = now() + make_interval(secs => timeout_seconds)
+            WHERE job_id = ? AND task_id = ? AND attempt = ? AND state = 'running'
+            RETURNING lease_expires_at
+            """;
+
+    /** Where a task stands, to explain why a fenced statement matched nothing. */
+    static final String TASK_FENCE = """
+            SELECT state, attempt FROM tasks WHERE job_id = ? AND task_id = ?
+            """;
+
+    /**
+     * A batch of completions in one statement, after {@link #LOCK_JOBS} on their jobs.
+     * <ol>
+     * <li>{@code done}: each task whose quoted attempt is its current running attempt becomes done
+     * (others match nothing: stale, repeated or cancelled; the caller diagnoses them).</li>
+     * <li>{@code released}: dependents still pending lose one waiting_on per finished parent
+     * (counted per child, since a row can be updated once per statement); those reaching 0
+     * become ready. O(dependents) through task_deps' primary key.</li>
+     * <li>{@code freed}: the streams' running counters, locked in id order ({@code stream_locks}),
+     * after every task row.</li>
+     * <li>{@code finished}: the jobs' remaining counters; the completion that brings one to 0
+     * marks the job succeeded (no COUNT over its tasks). started_at keeps the earliest start of
+     * a completed task.</li>
+     * </ol>
+     * Returns one row per completed task ('done', job id, task id), per newly ready task
+     * ('ready', worker type) and per job that succeeded ('succeeded', job id).
+     * Parameters: job ids (uuid[]), task ids (text[]), attempts (int[]), outputs (text[] of JSON).
+     */
+    static final String COMPLETE = """
+            WITH input AS (
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[])
+                              AS i(job_id, task_id, attempt, output)
+            ), done AS (
+                UPDATE tasks t
+                SET state = 'done', output = i.output::jsonb, finished_at = now(),
+                    lease_expires_at = NULL
+                FROM input i
+                WHERE t.job_id = i.job_id AND t.task_id = i.task_id AND t.attempt = i.attempt
+                  AND t.state = 'running'
+                RETURNING t.job_id, t.task_id, t.stream_id, t.started_at
+            ), released AS (
+                UPDATE tasks c
+                SET waiting_on = c.waiting_on - e.n,
+                    state = CASE WHEN c.waiting_on = e.n THEN 'ready' ELSE 'pending' END
+                FROM (SELECT d.job_id, d.post_task_id, count(*)::int AS n
+                      FROM done JOIN task_deps d
+                           ON d.job_id = done.job_id AND d.pre_task_id = done.task_id
+                      GROUP BY d.job_id, d.post_task_id) e
+                WHERE c.job_id = e.job_id AND c.task_id = e.post_task_id AND c.state = 'pending'
+                RETURNING c.worker_type, c.state
+            ), finished AS (
+                UPDATE jobs j
+                SET remaining = j.remaining - x.n,
+                    state = CASE WHEN j.remaining = x.n THEN 'succeeded' ELSE j.state END,
+                    finished_at = CASE WHEN j.remaining = x.n THEN now() END,
+                    started_at = LEAST(j.started_at, x.first_start)
+                FROM (SELECT job_id, count(*)::int AS n, min(started_at) AS first_start
+                      FROM done GROUP BY job_id) x
+                WHERE j.id = x.job_id AND j.state = 'running'
+                RETURNING j.id, j.state
+            ), delta AS (
+                SELECT stream_id, count(*)::int AS n FROM done GROUP BY stream_id
+            ), stream_locks AS (
+                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
+                ORDER BY st.id FOR NO KEY UPDATE OF st
+            ), freed AS (
+                UPDATE streams st SET running = st.running - d.n
+                FROM delta d JOIN stream_locks l ON l.id = d.stream_id
+                WHERE st.id = d.stream_id
+            )
+            SELECT 'done' AS kind, job_id::text AS a, task_id AS b FROM done
+            UNION ALL
+            SELECT 'ready', worker_type, NULL FROM released WHERE state = 'ready'
+            UNION ALL
+            SELECT 'succeeded', id::text, NULL FROM finished WHERE state = 'succeeded'
+            """;
+
+    /** Where each task of a batch stands, to classify the completions {@link #COMPLETE} skipped. */
+    static final String TASK_FENCES = """
+            SELECT t.job_id, t.task_id, t.state, t.attempt
+            FROM tasks t
+            JOIN unnest(?::uuid[], ?::text[]) AS i(job_id, task_id)
+              ON t.job_id = i.job_id AND t.task_id = i.task_id
+            """;
+
+    /**
+     * The failing attempt's row, locked, after {@link #LOCK_JOB}: the caller checks the fence and
+     * decides between retry and failure (and, for the reaper, that the lease really expired).
+     */
+    static final String LOCK_TASK = """
+            SELECT state, attempt, max_attempts, stream_id, worker_type,
+                   lease_expires_at < now() AS lease_expired
+            FROM tasks WHERE job_id = ? AND task_id = ? FOR UPDATE
+            """;
+
+    /** A failed attempt with attempts left: ready again, not before the back-off has passed. */
+    static final String REQUEUE_TASK = """
+            UPDATE tasks
+            SET state = 'ready', not_before = now() + make_interval(secs => ?), error = ?,
+                lease_expires_at = NULL, worker_id = NULL
+            WHERE job_id = ? AND task_id = ?
+            """;
+
+    /** The last attempt failed: the task fails for good (its job is ended next). */
+    static final String FAIL_TASK = """
+            UPDATE tasks
+            SET state = 'failed', error = ?, finished_at = now(), lease_expires_at = NULL
+            WHERE job_id = ? AND task_id = ?
+            """;
+
+    /** One running task fewer in a stream (the only stream row the transaction touches). */
+    static final String RELEASE_SLOT = """
+            UPDATE streams SET running = running - 1 WHERE id = ?
+            """;
+
+    /**
+     * Ends a running job (failed, aborted, timed_out) and cancels all its unfinished tasks, after
+     * {@link #LOCK_JOB}. Running tasks are cancelled too: their stream slots are freed now, and
+     * their workers learn it from their next heartbeat (and their results are refused).
+     * {@code victims} locks the rows and reads their state before the update (FOR UPDATE waits
+     * for a concurrent claim and re-reads the row), so exactly the tasks that were running give
+     * back a stream slot, plus the failing task's own stream if given (so that all stream rows
+     * are locked in one statement, in id order). Parameters: state, error, job id, the failed
+     * task's stream id or null.
+     */
+    static final String END_JOB = """
+            WITH ended AS (
+                UPDATE jobs SET state = ?, error = ?, finished_at = now()
+                WHERE id = ? AND state = 'running'
+                RETURNING id
+            ), victims AS (
+                SELECT t.job_id, t.task_id, t.state AS was, t.stream_id
+                FROM tasks t JOIN ended ON t.job_id = ended.id
+                WHERE t.state IN ('pending', 'ready', 'running')
+                FOR UPDATE OF t
+            ), cancelled AS (
+                UPDATE tasks t
+                SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
+                FROM victims v
+                WHERE t.job_id = v.job_id AND t.task_id = v.task_id
+                RETURNING v.was, v.stream_id
+            ), delta AS (
+                SELECT stream_id, count(*)::int AS n
+                FROM (SELECT stream_id FROM cancelled WHERE was = 'running'
+                      UNION ALL
+                      SELECT v FROM (VALUES (?::bigint)) AS failed(v) WHERE v IS NOT NULL) slots
+                GROUP BY stream_id
+            ), stream_locks AS (
+                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
+                ORDER BY st.id FOR NO KEY UPDATE OF st
+            ), freed AS (
+                UPDATE streams st SET running = st.running - d.n
+                FROM delta d JOIN stream_locks l ON l.id = d.stream_id
+                WHERE st.id = d.stream_id
+            )
+            SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM cancelled) AS cancelled
+            """;
+
+    /**
+     * Running attempts whose lease has expired, oldest first. Scans the running-rows index (as
+     * many rows as busy workers) and filters on the lease; each is then failed through the same
+     * fenced path as a worker's own failure report.
+     */
+    static final String EXPIRED_LEASES = """
+            SELECT job_id, task_id, attempt, worker_id, timeout_seconds FROM tasks
+            WHERE state = 'running' AND lease_expires_at < now()
+            ORDER BY lease_expires_at
+            LIMIT ?
+            """;
+
+    /** The job row for the status API; started_at falls back to its tasks while none completed. */
+    static final String JOB_STATUS = """
+            SELECT j.user_id, j.state, j.error, j.progress, j.stats::text AS stats, j.created_at,
+                   coalesce(j.started_at,
+                            (SELECT min(t.started_at) FROM tasks t WHERE t.job_id = j.id)) AS started_at,
+                   j.finished_at,
+                   extract(epoch FROM coalesce(j.finished_at, now()) - j.created_at)::float8 AS elapsed,
+                   j.remaining
+            FROM jobs j WHERE j.id = ?
+            """;
+
+    /** Task counts of one job per worker type and state (status pages only; not on a hot path). */
+    static final String JOB_TASK_COUNTS = """
+            SELECT worker_type, state, count(*)::int AS n FROM tasks WHERE job_id = ?
+            GROUP BY worker_type, state
+            """;
+
+    static final String SET_PROGRESS = """
+            UPDATE jobs SET progress = ? WHERE id = ?
+            """;
+
+    static final String SET_STATS = """
+            UPDATE jobs SET stats = ?::jsonb WHERE id = ?
+            """;
+
+    /** One task's output, for the status API (e.g. the executor's statistics). */
+    static final String TASK_OUTPUT = """
+            SELECT output::text FROM tasks WHERE job_id = ? AND task_id = ?
+            """;
+
+    /** Every task of a job in creation order (tests, diagnosis). */
+    static final String TASKS_OF = """
+            SELECT job_id, task_id, worker_type, state, waiting_on, attempt, max_attempts,
+                   timeout_seconds, worker_id, payload::text AS payload, output::text AS output,
+                   error, not_before, lease_expires_at, created_at, started_at, finished_at
+            FROM tasks WHERE job_id = ? ORDER BY seq
+            """;
+
+    /** Ready tasks per worker type (a metrics gauge), through the ready-rows index. */
+    static final String READY_COUNTS = """
+            SELECT s.worker_type, count(*)::bigint AS n
+            FROM tasks t JOIN streams s ON s.id = t.stream_id
+            WHERE t.state = 'ready'
+            GROUP BY s.worker_type
+            """;
+}

@@ -1,0 +1,223 @@
+package dev.bentoj.taskdb.control;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * A private database on the machine's PostgreSQL (127.0.0.1:5432, user postgres, trust auth),
+ * created for one test class, migrated, and dropped at the end; with a small connection pool in
+ * front of it, as the server's pool would be.
+ */
+final class TestDatabase implements AutoCloseable {
+
+    static final String HOST = System.getProperty("bento.test.pg.host", "127.0.0.1");
+    static final int PORT = Integer.getInteger("bento.test.pg.port", 5432);
+
+    private final String name;
+    private final Pool pool;
+
+    private TestDatabase(String name, Pool pool) {
+        this.name = name;
+        this.pool = pool;
+    }
+
+    static TestDatabase create() {
+        String name = "taskdb_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        try (Connection c = source("postgres").getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a test database on PostgreSQL at " + HOST + ":" + PORT
+                    + " (start it with: pg_ctlcluster --skip-systemctl-redirect 15 main start): " + e.getMessage(), e);
+        }
+        TestDatabase db = new TestDatabase(name, new Pool(source(name), 12));
+        TaskDbSchema.migrate(db.dataSource());
+        return db;
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    /** Empties every TaskDB table (between tests of one class). */
+    void truncate() {
+        execute("TRUNCATE task_deps, tasks, jobs, streams RESTART IDENTITY CASCADE");
+    }
+
+    void execute(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    long queryLong(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.closeAll();
+        try (Connection c = source("postgres").getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PGSimpleDataSource source(String database) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {HOST});
+        ds.setPortNumbers(new int[] {PORT});
+        ds.setDatabaseName(database);
+        ds.setUser("postgres");
+        ds.setApplicationName("bento-taskdb-test");
+        return ds;
+    }
+
+    /** A fixed-size pool: close() hands the connection back, rolled back and in autocommit. */
+    private static final class Pool implements DataSource {
+        private final PGSimpleDataSource source;
+        private final BlockingQueue<Connection> idle;
+        private final BlockingQueue<Connection> all;
+        private final AtomicInteger opened = new AtomicInteger();
+        private final int max;
+
+        Pool(PGSimpleDataSource source, int max) {
+            this.source = source;
+            this.max = max;
+            this.idle = new ArrayBlockingQueue<>(max);
+            this.all = new ArrayBlockingQueue<>(max);
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection physical = idle.poll();
+            if (physical == null) {
+                if (opened.incrementAndGet() <= max) {
+                    physical = source.getConnection();
+                    all.add(physical);
+                } else {
+                    opened.decrementAndGet();
+                    try {
+                        physical = idle.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLException("interrupted while waiting for a connection", e);
+                    }
+                }
+            }
+            return wrap(physical);
+        }
+
+        private Connection wrap(Connection physical) {
+            boolean[] closed = {false};
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "close" -> {
+                                if (!closed[0]) {
+                                    closed[0] = true;
+                                    giveBack(physical);
+                                }
+                                return null;
+                            }
+                            case "isClosed" -> {
+                                return closed[0] || physical.isClosed();
+                            }
+                            default -> {
+                                if (closed[0]) {
+                                    throw new SQLException("connection already handed back to the pool");
+                                }
+                                try {
+                                    return method.invoke(physical, args);
+                                } catch (InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            }
+                        }
+                    });
+        }
+
+        private void giveBack(Connection physical) throws SQLException {
+            if (physical.isClosed()) {
+                all.remove(physical);
+                opened.decrementAndGet();
+                return;
+            }
+            if (!physical.getAutoCommit()) {
+                physical.rollback();
+                physical.setAutoCommit(true);
+            }
+            idle.add(physical);
+        }
+
+        void closeAll() {
+            for (Connection c : all) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // dropping the database next
+                }
+            }
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.bentoj.sessions.boundary;
+
+import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** {@code GET /user/quotas} (R18): the limits this server applies, all six as integers. */
+@Path("user")
+public class UserResource {
+    @Inject
+    @ConfigProperty(name = "bento.max.cycles", defaultValue = "4294967296")
+    long maxCycles;
+
+    public record Quotas(@JsonbProperty("exec_cycle_limit") long execCycleLimit,
+                         @JsonbProperty("concurrent_proofs") long concurrentProofs,
+                         @JsonbProperty("cycle_budget") long cycleBudget,
+                         @JsonbProperty("cycle_usage") long cycleUsage,
+                         @JsonbProperty("dedicated_executor") int dedicatedExecutor,
+                         @JsonbProperty("dedicated_gpu") int dedicatedGpu) {
+    }
+
+    @GET
+    @Path("quotas")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Quotas quotas() {
+        // exec_cycle_limit in units of 2^20 cycles, as session requests give it.
+        return new Quotas(maxCycles >> 20, Integer.MAX_VALUE, Long.MAX_VALUE, 0, 0, 0);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.bentoj.taskdb.boundary;
+
+import dev.bentoj.taskdb.control.TaskDb;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Requeues tasks whose lease expired (their agent died or lost the network), every 2 seconds. */
+@Singleton
+@Startup
+public class LeaseReaper {
+    private static final Logger LOG = Logger.getLogger(LeaseReaper.class.getName());
+
+    @Inject
+    TaskDb taskDb;
+
+    @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false)
+    void reap() {
+        try {
+            int n = taskDb.reapExpiredLeases();
+            if (n > 0) {
+                LOG.info("requeued or failed " + n + " task(s) with expired leases");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "lease reaper: " + e.getMessage());
+        }
+    }
+}

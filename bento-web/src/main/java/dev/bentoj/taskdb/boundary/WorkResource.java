@@ -1,0 +1,155 @@
+package dev.bentoj.taskdb.boundary;
+
+import dev.bentoj.taskdb.control.TaskDb;
+import dev.bentoj.taskdb.entity.LeaseStatus;
+import dev.bentoj.taskdb.entity.TaskClaim;
+import dev.bentoj.taskdb.entity.TaskSpec;
+import dev.bentoj.taskdb.entity.WorkerType;
+import dev.bentoj.web.errors.ApiError;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The agent work API: claim (long-poll), heartbeat, done, failed, and batch task creation for
+ * the executor's planner. Every call about a task quotes its attempt number; a stale attempt
+ * is answered 409 and its result dropped. Thin: the semantics live in {@link TaskDb}.
+ */
+@Path("v1/work")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkResource {
+    /** Longest long-poll a claim may ask for. */
+    static final int MAX_WAIT_SECONDS = 30;
+
+    @Inject
+    TaskDb taskDb;
+
+    @POST
+    @Path("claim")
+    public Response claim(JsonObject body) throws InterruptedException {
+        String workerId = text(body, "worker_id");
+        Set<WorkerType> types = EnumSet.noneOf(WorkerType.class);
+        for (JsonValue v : array(body, "types")) {
+            types.add(workerType(((jakarta.json.JsonString) v).getString()));
+        }
+        if (types.isEmpty()) {
+            throw ApiError.badRequest("InvalidRequest", "types must name at least one worker type");
+        }
+        int wait = Math.max(0, Math.min(MAX_WAIT_SECONDS, body.getInt("wait_seconds", 0)));
+        int max = Math.max(1, Math.min(TaskDb.MAX_CLAIM, body.getInt("max", 1)));
+        List<TaskClaim> claims = taskDb.claim(workerId, types, max, Duration.ofSeconds(wait));
+        if (claims.isEmpty()) {
+            return Response.noContent().build();
+        }
+        JsonArrayBuilder tasks = Json.createArrayBuilder();
+        for (TaskClaim c : claims) {
+            tasks.add(Json.createObjectBuilder()
+                    .add("job_id", c.jobId().toString())
+                    .add("task_id", c.taskId())
+                    .add("attempt", c.attempt())
+                    .add("type", c.type().name().toLowerCase(java.util.Locale.ROOT))
+                    .add("payload", c.payloadJson() == null ? JsonValue.NULL : parse(c.payloadJson()))
+                    .add("lease_seconds", c.timeoutSeconds())
+                    .add("max_attempts", c.maxAttempts()));
+        }
+        return Response.ok(Json.createObjectBuilder().add("tasks", tasks).build()).build();
+    }
+
+    @POST
+    @Path("heartbeat")
+    public JsonObject heartbeat(JsonObject body) {
+        LeaseStatus s = taskDb.heartbeat(jobId(body), text(body, "task_id"), body.getInt("attempt"));
+        return Json.createObjectBuilder().add("cancelled", s == LeaseStatus.CANCELLED).build();
+    }
+
+    @POST
+    @Path("done")
+    public Response done(JsonObject body) {
+        JsonValue output = body.getOrDefault("output", JsonValue.NULL);
+        taskDb.complete(jobId(body), text(body, "task_id"), body.getInt("attempt"),
+                output == JsonValue.NULL ? null : output.toString());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("failed")
+    public Response failed(JsonObject body) {
+        taskDb.fail(jobId(body), text(body, "task_id"), body.getInt("attempt"),
+                body.getString("error", "no reason given"), body.getBoolean("retryable", false));
+        return Response.noContent().build();
+    }
+
+    /** Batch creation: the executor's planner adds Prove and Join tasks as segments appear. */
+    @POST
+    @Path("tasks")
+    public JsonObject createTasks(JsonObject body) {
+        List<TaskSpec> specs = new ArrayList<>();
+        for (JsonValue v : array(body, "tasks")) {
+            JsonObject t = v.asJsonObject();
+            List<String> deps = new ArrayList<>();
+            if (t.containsKey("depends_on")) {
+                t.getJsonArray("depends_on").forEach(d -> deps.add(((jakarta.json.JsonString) d).getString()));
+            }
+            JsonValue payload = t.getOrDefault("payload", JsonValue.NULL);
+            specs.add(new TaskSpec(text(t, "task_id"), workerType(text(t, "type")),
+                    payload == JsonValue.NULL ? null : payload.toString(), deps,
+                    t.getInt("timeout_seconds", 60), t.getInt("max_attempts", 3)));
+        }
+        int created = taskDb.createTasks(jobId(body), specs);
+        return Json.createObjectBuilder().add("created", created).build();
+    }
+
+    private static UUID jobId(JsonObject body) {
+        try {
+            return UUID.fromString(text(body, "job_id"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("InvalidRequest", "job_id is not a UUID");
+        }
+    }
+
+    private static String text(JsonObject body, String field) {
+        if (body == null || !body.containsKey(field) || body.isNull(field)) {
+            throw ApiError.badRequest("InvalidRequest", "missing field " + field);
+        }
+        return body.getString(field);
+    }
+
+    private static List<JsonValue> array(JsonObject body, String field) {
+        if (body == null || !body.containsKey(field)) {
+            throw ApiError.badRequest("InvalidRequest", "missing array " + field);
+        }
+        return body.getJsonArray(field);
+    }
+
+    private static WorkerType workerType(String name) {
+        try {
+            return WorkerType.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("InvalidRequest", "unknown worker type " + name
+                    + " (exec, prove, join, aux, snark)");
+        }
+    }
+
+    private static JsonValue parse(String json) {
+        try (var r = Json.createReader(new StringReader(json))) {
+            return r.readValue();
+        }
+    }
+}
