@@ -95,6 +95,7 @@ public final class WorkClient {
         body.put("job_id", c.jobId());
         body.put("task_id", c.taskId());
         body.put("attempt", c.attempt());
+        body.put("type", c.type());
         return body;
     }
 

@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
                 "  BENTO_DB_USER           default postgres",
                 "  BENTO_DB_PASSWORD       default empty",
                 "  BENTO_SERVER_JAVA_OPTS  JVM options of the server, default " + PayaraServer.DEFAULT_JAVA_OPTS,
-                "  BENTO_SERVER_DIR        folder of payara-micro.jar, postgresql.jar, bento-web.war",
-                "                          default: target/server beside the bento-agent-se jar"})
+                "  BENTO_SERVER_DIR        folder of payara-micro.jar, postgresql.jar and",
+                "                          bento-web.war, default target/server beside the jar"})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "P", description = "HTTP port (default ${DEFAULT-VALUE})")
     int port = 8080;

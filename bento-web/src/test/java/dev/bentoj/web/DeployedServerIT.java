@@ -7,6 +7,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -46,6 +47,17 @@ class DeployedServerIT {
         // Runs before Payara boots: the server migrates this fresh database at deploy.
         TestDatabase.recreate();
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("bento.it.war")));
+    }
+
+    /**
+     * The adapter reports success even when the WAR fails to deploy (Payara Micro keeps running
+     * without it), so say so once instead of letting every test fail on a 404.
+     */
+    @BeforeEach
+    void warIsDeployed() throws Exception {
+        String health = get("/health").body();
+        assertFalse(health.contains("No Application deployed"), "bento-web did not deploy; Payara's log is in "
+                + "bento-web/target/failsafe-reports/" + getClass().getName() + "-output.txt");
     }
 
     @Test

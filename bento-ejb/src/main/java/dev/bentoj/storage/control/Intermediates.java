@@ -42,7 +42,10 @@ public final class Intermediates implements AutoCloseable {
     private final Duration ttl;
     private final JedisPooled redis;
 
-    /** Connects to {@code redisUrl} ({@code redis://[user:password@]host:port[/db]}) with the default 8 h TTL. */
+    /**
+     * Connects to {@code redisUrl} ({@code redis://[user:password@]host:port[/db]}) with the
+     * default 8 h TTL.
+     */
     public Intermediates(String redisUrl) {
         this(redisUrl, DEFAULT_TTL);
     }
@@ -254,8 +257,9 @@ public final class Intermediates implements AutoCloseable {
         }
         if (uri.getPort() == -1) {
             // Jedis wants the port spelled out; 6379 is Redis's default.
-            uri = URI.create(scheme + "://" + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@")
-                    + uri.getHost() + ":6379" + Objects.requireNonNullElse(uri.getRawPath(), ""));
+            String userInfo = uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@";
+            uri = URI.create(scheme + "://" + userInfo + uri.getHost() + ":6379"
+                    + Objects.requireNonNullElse(uri.getRawPath(), ""));
         }
         return uri;
     }

@@ -3,7 +3,10 @@ package dev.bentoj.storage.control;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Optional;
 
 
 /**
@@ -14,13 +17,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class StorageResources {
 
+    // @Singleton, not @ApplicationScoped: the clients are final classes, which CDI cannot proxy.
     @Produces
-    @ApplicationScoped
+    @Singleton
     ObjectStore objectStore(@ConfigProperty(name = "bento.s3.url", defaultValue = "http://127.0.0.1:9000") String url,
                             @ConfigProperty(name = "bento.s3.bucket", defaultValue = "bento") String bucket,
-                            @ConfigProperty(name = "bento.s3.access.key", defaultValue = "") String accessKey,
-                            @ConfigProperty(name = "bento.s3.secret.key", defaultValue = "") String secretKey) {
-        return ObjectStore.open(url, bucket, accessKey, secretKey);
+                            @ConfigProperty(name = "bento.s3.access.key") Optional<String> accessKey,
+                            @ConfigProperty(name = "bento.s3.secret.key") Optional<String> secretKey) {
+        return ObjectStore.open(url, bucket, accessKey.orElse(""), secretKey.orElse(""));
     }
 
     void closeObjectStore(@Disposes ObjectStore store) {
@@ -28,7 +32,7 @@ public class StorageResources {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     Intermediates intermediates(@ConfigProperty(name = "bento.redis.url", defaultValue = "redis://127.0.0.1:6379") String url,
                                 @ConfigProperty(name = "bento.redis.allow.eviction", defaultValue = "false") boolean allowEviction) {
         Intermediates redis = new Intermediates(url);

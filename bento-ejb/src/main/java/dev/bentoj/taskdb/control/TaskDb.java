@@ -675,7 +675,8 @@ public final class TaskDb {
             ps.setString(1, state.id());
             ps.setString(2, error);
             ps.setObject(3, jobId);
-            ps.setObject(4, failedStream, Types.BIGINT);
+            ps.setObject(4, jobId);
+            ps.setObject(5, failedStream, Types.BIGINT);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;

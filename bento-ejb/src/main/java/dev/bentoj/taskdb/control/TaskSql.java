@@ -113,10 +113,12 @@ final class TaskSql {
      * {@code max} slots say how many tasks each stream gives, so one batch claim is as fair as
      * {@code max} single claims.</li>
      * <li>{@code picked}: lock exactly that many ready tasks per stream, oldest job then task
-     * order, FOR UPDATE SKIP LOCKED: concurrent claimers never wait on each other and never get
+     * order, FOR NO KEY UPDATE SKIP LOCKED: concurrent claimers never wait on each other and never get
      * the same row (a row another claim holds is skipped; one it has just claimed fails the
      * re-check of state = 'ready').</li>
-     * <li>{@code claimed}: running, attempt + 1 (the fencing token), lease = now + timeout.</li>
+     * <li>{@code claimed}: running, attempt + 1 (the fencing token), lease = now + timeout. The
+     * rows are addressed by the ctid of the version locked above (a TID scan: nothing can move
+     * them while we hold the lock); a join on the key let the planner hash the whole table.</li>
      * <li>{@code counted}: the streams' running counters, exact, in the same transaction; stream
      * rows are locked in id order first ({@code stream_locks}), as in every statement that
      * changes several streams, so that two of them can never deadlock on each other. Task rows
@@ -151,21 +153,20 @@ final class TaskSql {
                       LIMIT ?) best
                 GROUP BY best.stream_id
             ), picked AS (
-                SELECT p.job_id, p.task_id
+                SELECT p.ctid AS row_id
                 FROM quota q
                 CROSS JOIN LATERAL (
-                    SELECT t.job_id, t.task_id FROM tasks t
+                    SELECT t.ctid FROM tasks t
                     WHERE t.stream_id = q.stream_id AND t.state = 'ready' AND t.not_before <= now()
                     ORDER BY t.job_seq, t.seq
                     LIMIT q.n
-                    FOR UPDATE SKIP LOCKED
+                    FOR NO KEY UPDATE SKIP LOCKED
                 ) p
             ), claimed AS (
                 UPDATE tasks t
                 SET state = 'running', attempt = t.attempt + 1, worker_id = ?, started_at = now(),
                     lease_expires_at = now() + make_interval(secs => t.timeout_seconds)
-                FROM picked p
-                WHERE t.job_id = p.job_id AND t.task_id = p.task_id
+                WHERE t.ctid = ANY (ARRAY(SELECT row_id FROM picked))
                 RETURNING t.job_id, t.task_id, t.attempt, t.worker_type, t.payload::text AS payload,
                           t.lease_expires_at, t.timeout_seconds, t.max_attempts, t.stream_id,
                           t.job_seq, t.seq
@@ -268,12 +269,13 @@ final class TaskSql {
             SELECT 'succeeded', id::text, NULL FROM finished WHERE state = 'succeeded'
             """;
 
-    /** Where each task of a batch stands, to classify the completions {@link #COMPLETE} skipped. */
+    /**
+     * Where each task of a batch stands, to classify the completions {@link #COMPLETE} skipped:
+     * a primary-key scan over ids x task ids; the caller keeps the pairs it asked about.
+     */
     static final String TASK_FENCES = """
-            SELECT t.job_id, t.task_id, t.state, t.attempt
-            FROM tasks t
-            JOIN unnest(?::uuid[], ?::text[]) AS i(job_id, task_id)
-              ON t.job_id = i.job_id AND t.task_id = i.task_id
+            SELECT job_id, task_id, state, attempt FROM tasks
+            WHERE job_id = ANY (?::uuid[]) AND task_id = ANY (?::text[])
             """;
 
     /**
@@ -283,7 +285,7 @@ final class TaskSql {
     static final String LOCK_TASK = """
             SELECT state, attempt, max_attempts, stream_id, worker_type,
                    lease_expires_at < now() AS lease_expired
-            FROM tasks WHERE job_id = ? AND task_id = ? FOR UPDATE
+            FROM tasks WHERE job_id = ? AND task_id = ? FOR NO KEY UPDATE
             """;
 
     /** A failed attempt with attempts left: ready again, not before the back-off has passed. */
@@ -310,11 +312,13 @@ final class TaskSql {
      * Ends a running job (failed, aborted, timed_out) and cancels all its unfinished tasks, after
      * {@link #LOCK_JOB}. Running tasks are cancelled too: their stream slots are freed now, and
      * their workers learn it from their next heartbeat (and their results are refused).
-     * {@code victims} locks the rows and reads their state before the update (FOR UPDATE waits
+     * {@code victims} locks the rows and reads their state before the update (the lock waits
      * for a concurrent claim and re-reads the row), so exactly the tasks that were running give
      * back a stream slot, plus the failing task's own stream if given (so that all stream rows
-     * are locked in one statement, in id order). Parameters: state, error, job id, the failed
-     * task's stream id or null.
+     * are locked in one statement, in id order). Parameters: state, error, job id, job id, the failed
+     * task's stream id or null. The victims are found through the primary key's job_id prefix
+     * and updated by the ctid of the version locked (TID scans: a join let the planner hash the
+     * whole table); the stream slots to give back come from the locked rows' states.
      */
     static final String END_JOB = """
             WITH ended AS (
@@ -322,19 +326,19 @@ final class TaskSql {
                 WHERE id = ? AND state = 'running'
                 RETURNING id
             ), victims AS (
-                SELECT t.job_id, t.task_id, t.state AS was, t.stream_id
-                FROM tasks t JOIN ended ON t.job_id = ended.id
-                WHERE t.state IN ('pending', 'ready', 'running')
-                FOR UPDATE OF t
+                SELECT t.ctid AS row_id, t.state AS was, t.stream_id
+                FROM tasks t
+                WHERE t.job_id = ? AND t.state IN ('pending', 'ready', 'running')
+                  AND EXISTS (SELECT FROM ended)
+                FOR NO KEY UPDATE OF t
             ), cancelled AS (
                 UPDATE tasks t
                 SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
-                FROM victims v
-                WHERE t.job_id = v.job_id AND t.task_id = v.task_id
-                RETURNING v.was, v.stream_id
+                WHERE t.ctid = ANY (ARRAY(SELECT row_id FROM victims))
+                RETURNING 1
             ), delta AS (
                 SELECT stream_id, count(*)::int AS n
-                FROM (SELECT stream_id FROM cancelled WHERE was = 'running'
+                FROM (SELECT stream_id FROM victims WHERE was = 'running'
                       UNION ALL
                       SELECT v FROM (VALUES (?::bigint)) AS failed(v) WHERE v IS NOT NULL) slots
                 GROUP BY stream_id

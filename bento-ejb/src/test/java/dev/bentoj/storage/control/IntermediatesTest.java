@@ -160,6 +160,14 @@ class IntermediatesTest {
     }
 
     @Test
+    void urlWithoutPortMeansTheDefaultPort() {
+        try (Intermediates defaultPort = new Intermediates("redis://127.0.0.1")) {
+            defaultPort.put(job, "journal", new byte[] {5});
+            assertArrayEquals(new byte[] {5}, intermediates.get(job, "journal"));
+        }
+    }
+
+    @Test
     void malformedUrlIsRefused() {
         StorageException e = assertThrows(StorageException.class,
                 () -> new Intermediates("http://secret:pw@127.0.0.1:6379"));

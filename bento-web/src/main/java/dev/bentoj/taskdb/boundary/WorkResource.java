@@ -41,6 +41,9 @@ public class WorkResource {
     @Inject
     TaskDb taskDb;
 
+    @Inject
+    WorkMetrics metrics;
+
     @POST
     @Path("claim")
     public Response claim(JsonObject body) throws InterruptedException {
@@ -54,7 +57,12 @@ public class WorkResource {
         }
         int wait = Math.max(0, Math.min(MAX_WAIT_SECONDS, body.getInt("wait_seconds", 0)));
         int max = Math.max(1, Math.min(TaskDb.MAX_CLAIM, body.getInt("max", 1)));
+        long t0 = System.nanoTime();
         List<TaskClaim> claims = taskDb.claim(workerId, types, max, Duration.ofSeconds(wait));
+        Duration waited = Duration.ofNanos(System.nanoTime() - t0);
+        for (TaskClaim c : claims) {
+            metrics.claimed(c.type(), 1, waited);
+        }
         if (claims.isEmpty()) {
             return Response.noContent().build();
         }
@@ -85,6 +93,7 @@ public class WorkResource {
         JsonValue output = body.getOrDefault("output", JsonValue.NULL);
         taskDb.complete(jobId(body), text(body, "task_id"), body.getInt("attempt"),
                 output == JsonValue.NULL ? null : output.toString());
+        typeOf(body).ifPresent(metrics::done);
         return Response.noContent().build();
     }
 
@@ -93,6 +102,7 @@ public class WorkResource {
     public Response failed(JsonObject body) {
         taskDb.fail(jobId(body), text(body, "task_id"), body.getInt("attempt"),
                 body.getString("error", "no reason given"), body.getBoolean("retryable", false));
+        typeOf(body).ifPresent(metrics::failed);
         return Response.noContent().build();
     }
 
@@ -114,6 +124,18 @@ public class WorkResource {
         }
         int created = taskDb.createTasks(jobId(body), specs);
         return Json.createObjectBuilder().add("created", created).build();
+    }
+
+    /** Agents say which type the task was, for the metrics; older agents may not. */
+    private static java.util.Optional<WorkerType> typeOf(JsonObject body) {
+        if (!body.containsKey("type") || body.isNull("type")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(WorkerType.valueOf(body.getString("type").toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException | ClassCastException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static UUID jobId(JsonObject body) {

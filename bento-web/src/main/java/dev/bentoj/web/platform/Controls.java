@@ -7,6 +7,7 @@ import dev.bentoj.taskdb.control.TaskDb;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
@@ -18,6 +19,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class Controls {
+    // Products are @Singleton, not @ApplicationScoped: they are final classes, which CDI cannot proxy.
     @Resource(lookup = Database.JNDI_NAME)
     DataSource dataSource;
 
@@ -35,19 +37,19 @@ public class Controls {
     int segmentPo2;
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     TaskDb taskDb() {
         return new TaskDb(dataSource);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     Sessions sessions(TaskDb taskDb, ObjectStore objects) {
         return new Sessions(taskDb, objects, maxCycles, segmentPo2);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     ApiKeys apiKeys() {
         ApiKeys keys = new ApiKeys(dataSource);
         bootstrapKey.filter(k -> !k.isBlank()).ifPresent(k -> keys.register(k, "default", "bootstrap"));

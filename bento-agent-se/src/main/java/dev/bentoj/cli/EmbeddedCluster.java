@@ -1,0 +1,159 @@
+package dev.bentoj.cli;
+
+import dev.bentoj.agent.Agent;
+import dev.bentoj.agent.ExecuteTask;
+import dev.bentoj.agent.TaskHandler;
+import dev.bentoj.agent.WorkClient;
+import dev.bentoj.embedded.EmbeddedPostgres;
+import dev.bentoj.embedded.EmbeddedRedis;
+import dev.bentoj.embedded.EmbeddedS3;
+import dev.bentoj.storage.control.ObjectStore;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole cluster on this machine from embedded parts: a real PostgreSQL (zonky binaries), a
+ * real Redis, S3Proxy over a folder, the server as a Payara Micro child process, and agents as
+ * threads of this process. What {@code ./bento up} runs in the foreground and {@code ./bento
+ * demo} runs for one session. Every part is the same code that runs against external services.
+ */
+final class EmbeddedCluster implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final List<Thread> agentThreads = new ArrayList<>();
+    private final List<Agent> agents = new ArrayList<>();
+    private PayaraServer server;
+    private String apiUrl;
+    private String apiKey;
+
+    /**
+     * Starts everything and returns once the server is ready and the agents poll.
+     *
+     * @param dataDir    PostgreSQL data, S3 objects and the server log live here
+     * @param open       no API key needed (demo mode)
+     * @param progress   one line per step, for the user
+     */
+    static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
+                                 java.util.function.Consumer<String> progress) throws Exception {
+        EmbeddedCluster c = new EmbeddedCluster();
+        try {
+            c.boot(dataDir, port, agentCount, open, startupTimeout, progress);
+            return c;
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void boot(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
+                      java.util.function.Consumer<String> progress) throws Exception {
+        Files.createDirectories(dataDir);
+        long t0 = System.nanoTime();
+        EmbeddedPostgres pg = EmbeddedPostgres.start(dataDir.resolve("postgres"));
+        parts.add(pg);
+        EmbeddedRedis redis = EmbeddedRedis.start();
+        parts.add(redis);
+        EmbeddedS3 s3 = EmbeddedS3.start(dataDir.resolve("s3"));
+        parts.add(s3);
+        progress.accept(String.format("PostgreSQL, Redis and S3 up in %.1f s", (System.nanoTime() - t0) / 1e9));
+
+        String workerToken = randomToken();
+        apiKey = open ? "" : "bk_" + randomToken();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BENTO_DB_URL", "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + EmbeddedPostgres.DATABASE);
+        env.put("BENTO_DB_USER", EmbeddedPostgres.USER);
+        env.put("BENTO_DB_PASSWORD", "");
+        env.put("BENTO_REDIS_URL", redis.url());
+        env.put("BENTO_S3_URL", s3.url());
+        env.put("BENTO_S3_BUCKET", "bento");
+        env.put("BENTO_S3_ACCESS_KEY", s3.accessKey());
+        env.put("BENTO_S3_SECRET_KEY", s3.secretKey());
+        env.put("BENTO_WORKER_TOKEN", workerToken);
+        env.put("BENTO_AUTH_OPEN", Boolean.toString(open));
+        if (!open) {
+            env.put("BENTO_BOOTSTRAP_API_KEY", apiKey);
+        }
+        env.put("BENTO_PUBLIC_URL", "http://127.0.0.1:" + port);
+        Path log = dataDir.resolve("server.log");
+        OutputStream logOut = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        parts.add(logOut);
+        long t1 = System.nanoTime();
+        progress.accept("starting the server (Payara Micro) on port " + port + "; log in " + log);
+        server = PayaraServer.start(ServerCommand.serverDir(), port, env, logOut);
+        parts.add(() -> server.stop(Duration.ofSeconds(30)));
+        try {
+            server.awaitReady(startupTimeout);
+        } catch (PayaraServer.ServerNotReady e) {
+            throw new GuestFiles.UserError(e.getMessage() + " (log: " + log + ")");
+        }
+        apiUrl = server.url();
+        progress.accept(String.format("server ready in %.1f s", (System.nanoTime() - t1) / 1e9));
+
+        for (int i = 0; i < agentCount; i++) {
+            ObjectStore objects = ObjectStore.open(s3.url(), "bento", s3.accessKey(), s3.secretKey());
+            parts.add(objects);
+            Map<String, TaskHandler> handlers = Map.of("exec", new ExecuteTask(objects));
+            Agent agent = new Agent(new WorkClient(URI.create(apiUrl), workerToken), "embedded-agent-" + i,
+                    handlers, Duration.ofSeconds(20));
+            Thread t = new Thread(agent::run, "bento-agent-" + i);
+            t.setDaemon(true);
+            t.start();
+            agents.add(agent);
+            agentThreads.add(t);
+        }
+        progress.accept(agentCount + " agent(s) polling for exec tasks");
+    }
+
+    String apiUrl() {
+        return apiUrl;
+    }
+
+    /** Empty in open mode. */
+    String apiKey() {
+        return apiKey;
+    }
+
+    int waitForServer() throws InterruptedException {
+        return server.waitFor();
+    }
+
+    @Override
+    public void close() {
+        for (Agent a : agents) {
+            a.stop(Duration.ofSeconds(5));
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                System.err.println("bento: while stopping: " + e.getMessage());
+            }
+        }
+        parts.clear();
+    }
+
+    private static String randomToken() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static Path defaultDataDir() {
+        String home = System.getenv("BENTO_HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".bento-j");
+    }
+
+}
