@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 ServerCommand.class})
 public final class Bento {
     public static void main(String[] args) {
+        // One short line per log record (time, level, message) instead of the JDK's two.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
         System.exit(commandLine().execute(args));
     }
 

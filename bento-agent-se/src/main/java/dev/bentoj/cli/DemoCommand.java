@@ -1,5 +1,6 @@
 package dev.bentoj.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bentoj.zkvm.elf.ElfLoader;
 import dev.bentoj.zkvm.elf.Program;
 import dev.bentoj.zkvm.exec.ExecutionResult;
@@ -9,65 +10,129 @@ import dev.bentoj.zkvm.image.MemoryImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bento demo}: runs the example guests locally and shows what each committed, checked
- * against the same computation done in Java. (The cluster and proving join the demo as they land.)
+ * {@code bento demo}: starts the embedded cluster (PostgreSQL, Redis, S3, the server and two
+ * agents), runs the example guests as execute-only sessions through the Bonsai API, checks
+ * each journal against the same computation done in Java, and stops everything. With
+ * {@code --local}, runs the guests in this process instead (no cluster). Proving joins the
+ * demo when the prover of RV32IM lands.
  */
-@Command(name = "demo", description = "Run the example guests locally and show what they committed.")
+@Command(name = "demo", description = "Run the example guests through an embedded cluster and check what they committed.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--po2", paramLabel = "N", description = "segment size: at most 2^N rows (default ${DEFAULT-VALUE})")
+    @Option(names = "--po2", paramLabel = "N", description = "segment size for --local: at most 2^N rows (default ${DEFAULT-VALUE})")
     int po2 = 16;
+
+    @Option(names = "--local", description = "execute in this process, without starting a cluster")
+    boolean local;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "cluster state folder (default: a fresh temporary folder)")
+    Path data;
+
+    /** One example: a guest, its input and the journal the host computes itself. */
+    private record Example(String name, byte[] input, byte[] expectedJournal, String describe) {
+    }
 
     @Override
     public Integer call() throws Exception {
-        System.out.println("Bento-J demo: executing the example guests with the RV32IM executor (po2 " + po2 + ")");
-        boolean ok = true;
+        List<Example> examples = examples();
+        return local ? runLocally(examples) : runThroughCluster(examples);
+    }
 
-        ExecutionResult hello = run("hello", new byte[0]);
-        ok &= report("hello", hello, "\"" + new String(hello.journal(), StandardCharsets.UTF_8) + "\"",
-                Arrays.equals(hello.journal(), "hello, world".getBytes(StandardCharsets.US_ASCII)));
-        System.out.print(indent(new String(hello.log(), StandardCharsets.UTF_8)));
-
+    private static List<Example> examples() throws Exception {
         byte[] data = new byte[256 * 1024];
         new Random(42).nextBytes(data);
-        ExecutionResult sha = run("sha256", data);
-        ok &= report("sha256", sha, "SHA-256 of 256 KiB = " + Json.hex(sha.journal()).substring(0, 16) + "…",
-                Arrays.equals(sha.journal(), MessageDigest.getInstance("SHA-256").digest(data)));
-
+        byte[] sha = MessageDigest.getInstance("SHA-256").digest(data);
         int n = 90;
-        ExecutionResult fib = run("fibonacci", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(n).array());
-        ByteBuffer j = ByteBuffer.wrap(fib.journal()).order(ByteOrder.LITTLE_ENDIAN);
-        long value = fib.journal().length == 12 ? j.getLong(4) : -1;
-        ok &= report("fibonacci", fib, "fib(" + n + ") = " + Long.toUnsignedString(value), value == fibonacci(n));
+        byte[] fibJournal = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(n).putLong(fibonacci(n)).array();
+        return List.of(
+                new Example("hello", new byte[0], "hello, world".getBytes(StandardCharsets.US_ASCII), "\"hello, world\""),
+                new Example("sha256", data, sha, "SHA-256 of 256 KiB = " + Json.hex(sha).substring(0, 16) + "…"),
+                new Example("fibonacci", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(n).array(), fibJournal,
+                        "fib(" + n + ") = " + Long.toUnsignedString(fibonacci(n))));
+    }
 
+    private int runThroughCluster(List<Example> examples) throws Exception {
+        System.out.println("Bento-J demo: an embedded cluster (PostgreSQL, Redis, S3, the server, 2 agents) runs the "
+                + "example guests as execute-only sessions");
+        Path dir = data != null ? data : Files.createTempDirectory("bento-demo");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        boolean ok = true;
+        long t0 = System.nanoTime();
+        // The agents' per-task lines would drown the demo's own: warnings only.
+        java.util.logging.Logger.getLogger("dev.bentoj.agent").setLevel(java.util.logging.Level.WARNING);
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(dir, port, 2, true, Duration.ofSeconds(240),
+                line -> System.out.println("  " + line))) {
+            BonsaiClient client = new BonsaiClient(cluster.apiUrl(), cluster.apiKey());
+            for (Example e : examples) {
+                byte[] elf = GuestFiles.example(e.name());
+                String imageId = MemoryImage.of(ElfLoader.load(elf)).imageId().toHex();
+                long s0 = System.nanoTime();
+                client.uploadImage(imageId, elf);
+                String session = client.createSession(imageId, client.uploadInput(e.input()), true);
+                JsonNode status = client.awaitEnd(session, Duration.ofMinutes(5));
+                long ms = (System.nanoTime() - s0) / 1_000_000;
+                if (!"SUCCEEDED".equals(status.path("status").asText())) {
+                    System.out.printf("%-10s session %s %s: %s%n", e.name(), session, status.path("status").asText(),
+                            status.path("error_msg").asText());
+                    ok = false;
+                    continue;
+                }
+                JsonNode stats = status.path("stats");
+                System.out.printf("%-10s image %s…  session %s…  SUCCEEDED in %,d ms  %,d cycles, %d segment(s)%n",
+                        e.name(), imageId.substring(0, 12), session.substring(0, 8), ms, stats.path("cycles").asLong(),
+                        stats.path("segments").asLong());
+                ok &= report(e, client.journal(session));
+                System.out.print(indent(new String(client.logs(session), StandardCharsets.UTF_8)));
+            }
+        }
+        System.out.printf("%s; the cluster is stopped (%.1f s in all)%n",
+                ok ? "all journals match the host's own computation" : "MISMATCH: a session failed or committed something unexpected",
+                (System.nanoTime() - t0) / 1e9);
+        return ok ? 0 : 1;
+    }
+
+    private int runLocally(List<Example> examples) {
+        System.out.println("Bento-J demo: executing the example guests in this process (po2 " + po2 + ")");
+        boolean ok = true;
+        for (Example e : examples) {
+            Program program = ElfLoader.load(GuestFiles.example(e.name()));
+            long t0 = System.nanoTime();
+            ExecutionResult r = new Executor(program, e.input(), ExecutorOptions.defaults().withPo2(po2)).run();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("%-10s image %s…  exit %d  %,d cycles in %,d segment(s), %d ms%n",
+                    e.name(), MemoryImage.of(program).imageId().toHex().substring(0, 12), r.exitCode(),
+                    r.userCycles(), r.segments(), ms);
+            ok &= r.exitCode() == 0 && report(e, r.journal());
+            System.out.print(indent(new String(r.log(), StandardCharsets.UTF_8)));
+        }
         System.out.println(ok ? "all journals match the host's own computation"
                 : "MISMATCH: a guest committed something other than expected");
         return ok ? 0 : 1;
     }
 
-    private ExecutionResult run(String name, byte[] input) {
-        Program program = ElfLoader.load(GuestFiles.example(name));
-        long t0 = System.nanoTime();
-        ExecutionResult r = new Executor(program, input, ExecutorOptions.defaults().withPo2(po2)).run();
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("%-10s image %s…  exit %d  %,d cycles in %,d segment(s), %d ms%n",
-                name, MemoryImage.of(program).imageId().toHex().substring(0, 12), r.exitCode(),
-                r.userCycles(), r.segments(), ms);
-        return r;
-    }
-
-    private static boolean report(String name, ExecutionResult r, String journal, boolean matches) {
-        System.out.printf("%-10s journal: %s %s%n", "", journal, matches ? "(matches)" : "(DOES NOT MATCH)");
-        return matches && r.exitCode() == 0;
+    private static boolean report(Example e, byte[] journal) {
+        boolean matches = Arrays.equals(journal, e.expectedJournal());
+        System.out.printf("%-10s journal: %s %s%n", "", e.describe(), matches ? "(matches)" : "(DOES NOT MATCH)");
+        return matches;
     }
 
     private static String indent(String log) {

@@ -97,7 +97,7 @@ class CommandLineTest {
 
     @Test
     void demoRunsTheExamplesAndChecksTheirJournals() {
-        Run r = run("demo");
+        Run r = run("demo", "--local");
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("all journals match"), r.out());
     }

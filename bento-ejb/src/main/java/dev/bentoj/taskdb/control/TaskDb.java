@@ -676,7 +676,8 @@ public final class TaskDb {
             ps.setString(2, error);
             ps.setObject(3, jobId);
             ps.setObject(4, jobId);
-            ps.setObject(5, failedStream, Types.BIGINT);
+            ps.setObject(5, jobId);
+            ps.setObject(6, failedStream, Types.BIGINT);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;

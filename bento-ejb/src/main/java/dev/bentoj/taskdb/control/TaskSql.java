@@ -117,8 +117,11 @@ final class TaskSql {
      * the same row (a row another claim holds is skipped; one it has just claimed fails the
      * re-check of state = 'ready').</li>
      * <li>{@code claimed}: running, attempt + 1 (the fencing token), lease = now + timeout. The
-     * rows are addressed by the ctid of the version locked above (a TID scan: nothing can move
-     * them while we hold the lock); a join on the key let the planner hash the whole table.</li>
+     * rows are addressed by the ctid of the version locked above (a TID scan; a join on the key
+     * let the planner hash the whole table). A row that another transaction changed after this
+     * statement's snapshot would be locked in a version the snapshot cannot see and then left
+     * alone here; but a ready row can only change by being claimed or cancelled, which fails
+     * the re-check above. Either way the counters follow {@code claimed}, so they stay exact.</li>
      * <li>{@code counted}: the streams' running counters, exact, in the same transaction; stream
      * rows are locked in id order first ({@code stream_locks}), as in every statement that
      * changes several streams, so that two of them can never deadlock on each other. Task rows
@@ -315,10 +318,11 @@ final class TaskSql {
      * {@code victims} locks the rows and reads their state before the update (the lock waits
      * for a concurrent claim and re-reads the row), so exactly the tasks that were running give
      * back a stream slot, plus the failing task's own stream if given (so that all stream rows
-     * are locked in one statement, in id order). Parameters: state, error, job id, job id, the failed
-     * task's stream id or null. The victims are found through the primary key's job_id prefix
-     * and updated by the ctid of the version locked (TID scans: a join let the planner hash the
-     * whole table); the stream slots to give back come from the locked rows' states.
+     * are locked in one statement, in id order). Parameters: state, error, job id (three times), the failed
+     * task's stream id or null. Victims and update both go through the primary key's job_id
+     * prefix (the job id is repeated on the updated side so that the planner never hashes the
+     * whole table). Not by ctid: a row a concurrent claim changed is locked in its new version,
+     * which this statement's snapshot cannot see, so an update by ctid would skip it.
      */
     static final String END_JOB = """
             WITH ended AS (
@@ -326,7 +330,7 @@ final class TaskSql {
                 WHERE id = ? AND state = 'running'
                 RETURNING id
             ), victims AS (
-                SELECT t.ctid AS row_id, t.state AS was, t.stream_id
+                SELECT t.task_id, t.state AS was, t.stream_id
                 FROM tasks t
                 WHERE t.job_id = ? AND t.state IN ('pending', 'ready', 'running')
                   AND EXISTS (SELECT FROM ended)
@@ -334,11 +338,12 @@ final class TaskSql {
             ), cancelled AS (
                 UPDATE tasks t
                 SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL
-                WHERE t.ctid = ANY (ARRAY(SELECT row_id FROM victims))
-                RETURNING 1
+                FROM victims v
+                WHERE t.job_id = ? AND t.task_id = v.task_id
+                RETURNING v.was, v.stream_id
             ), delta AS (
                 SELECT stream_id, count(*)::int AS n
-                FROM (SELECT stream_id FROM victims WHERE was = 'running'
+                FROM (SELECT stream_id FROM cancelled WHERE was = 'running'
                       UNION ALL
                       SELECT v FROM (VALUES (?::bigint)) AS failed(v) WHERE v IS NOT NULL) slots
                 GROUP BY stream_id
