@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class StorageResources {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StorageResources.class.getName());
 
     // @Singleton, not @ApplicationScoped: the clients are final classes, which CDI cannot proxy.
     @Produces
@@ -36,7 +37,15 @@ public class StorageResources {
     Intermediates intermediates(@ConfigProperty(name = "bento.redis.url", defaultValue = "redis://127.0.0.1:6379") String url,
                                 @ConfigProperty(name = "bento.redis.allow.eviction", defaultValue = "false") boolean allowEviction) {
         Intermediates redis = new Intermediates(url);
-        redis.checkEvictionPolicy(allowEviction);
+        try {
+            redis.checkEvictionPolicy(allowEviction);
+        } catch (UnsafeEvictionPolicyException e) {
+            throw e;
+        } catch (StorageException e) {
+            // Unreachable now: the readiness check reports it, and the policy is checked when
+            // an agent starts; the server itself keeps running.
+            LOG.warning("Redis not reachable at start: " + e.getMessage());
+        }
         return redis;
     }
 
