@@ -8,7 +8,7 @@
 -- ALTER ... CHECK away.
 --
 -- Invariants the scheduler keeps (all in the transaction that changes a task's state):
---   tasks.waiting_on      = number of the task's prerequisites not yet done (0 unless pending)
+--   tasks.waiting_on      = number of the task's prerequisites not yet done (while pending)
 --   jobs.remaining        = number of the job's tasks not yet done (the job succeeds at 0)
 --   streams.running       = number of the stream's tasks in state 'running'
 -- so no statement ever needs COUNT(*) to schedule.
@@ -28,7 +28,10 @@ CREATE TABLE streams (
     worker_type text             NOT NULL CHECK (worker_type IN ('exec', 'prove', 'join', 'aux', 'snark')),
     reserved    integer          NOT NULL DEFAULT 0 CHECK (reserved >= 0),
     multiplier  double precision NOT NULL DEFAULT 1 CHECK (multiplier > 0),
-    running     integer          NOT NULL DEFAULT 0 CHECK (running >= 0),
+    -- No CHECK (running >= 0) on purpose: under concurrent claims PostgreSQL checks constraints
+    -- on the row computed from the statement's snapshot before it re-reads the latest version,
+    -- so an exact decrement could be refused against a stale value (seen in our tests).
+    running     integer          NOT NULL DEFAULT 0,
     created_at  timestamptz      NOT NULL DEFAULT now(),
     -- One stream per user and type; also the lookup index when a job's tasks are created.
     UNIQUE (user_id, worker_type)

@@ -66,7 +66,7 @@ public final class Agent {
                     if (stopping.get()) {
                         break;
                     }
-                    LOG.warning("work API unreachable (" + e.getMessage() + "); retrying in " + backoff.toMillis() + " ms");
+                    LOG.warning("work API unreachable (" + describe(e) + "); retrying in " + backoff.toMillis() + " ms");
                     Thread.sleep(backoff.toMillis());
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
@@ -167,6 +167,11 @@ public final class Agent {
         }
     }
 
+    /** The JDK's HTTP client throws a ConnectException without a message when nothing listens. */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     private interface Report {
         void send() throws IOException, InterruptedException, WorkClient.LostTask;
     }
@@ -182,7 +187,7 @@ public final class Agent {
                 LOG.info(e.getMessage());
                 return;
             } catch (IOException e) {
-                LOG.warning("cannot report " + claim.jobId() + "/" + claim.taskId() + ": " + e.getMessage());
+                LOG.warning("cannot report " + claim.jobId() + "/" + claim.taskId() + ": " + describe(e));
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }

@@ -40,12 +40,22 @@ final class BonsaiClient {
     }
 
     String createSession(String imageId, String inputId, boolean executeOnly) throws IOException, InterruptedException {
+        return createSession(imageId, inputId, executeOnly, null);
+    }
+
+    /** @param execCycleLimit in units of 2^20 cycles, as the Bonsai API has it; null: the server's limit */
+    String createSession(String imageId, String inputId, boolean executeOnly, Long execCycleLimit)
+            throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         body.put("img", imageId);
         body.put("input", inputId);
         body.putArray("assumptions");
         body.put("execute_only", executeOnly);
-        body.putNull("exec_cycle_limit");
+        if (execCycleLimit == null) {
+            body.putNull("exec_cycle_limit");
+        } else {
+            body.put("exec_cycle_limit", execCycleLimit.longValue());
+        }
         HttpRequest post = request(base + "/sessions/create").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         return json(send(post), "session creation").path("uuid").asText();
@@ -53,6 +63,11 @@ final class BonsaiClient {
 
     JsonNode status(String session) throws IOException, InterruptedException {
         return json(send(get(base + "/sessions/status/" + session)), "session status");
+    }
+
+    /** Stops a running session (it ends ABORTED); a session that has ended stays as it is. */
+    void stop(String session) throws IOException, InterruptedException {
+        json(send(get(base + "/sessions/stop/" + session)), "session stop");
     }
 
     /** Polls until the session leaves RUNNING. */

@@ -31,6 +31,8 @@ import java.util.Map;
  */
 final class EmbeddedCluster implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The object store's bucket. */
+    static final String BUCKET = "bento";
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final List<Thread> agentThreads = new ArrayList<>();
@@ -38,6 +40,8 @@ final class EmbeddedCluster implements AutoCloseable {
     private PayaraServer server;
     private String apiUrl;
     private String apiKey;
+    private String workerToken;
+    private EmbeddedS3 s3;
 
     /**
      * Starts everything and returns once the server is ready and the agents poll.
@@ -48,9 +52,16 @@ final class EmbeddedCluster implements AutoCloseable {
      */
     static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
                                  java.util.function.Consumer<String> progress) throws Exception {
+        return start(dataDir, port, agentCount, open, startupTimeout, progress, Map.of());
+    }
+
+    /** As above; {@code serverEnv} adds to (and overrides) the server's {@code BENTO_*} settings. */
+    static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
+                                 java.util.function.Consumer<String> progress, Map<String, String> serverEnv)
+            throws Exception {
         EmbeddedCluster c = new EmbeddedCluster();
         try {
-            c.boot(dataDir, port, agentCount, open, startupTimeout, progress);
+            c.boot(dataDir, port, agentCount, open, startupTimeout, progress, serverEnv);
             return c;
         } catch (Exception | Error e) {
             c.close();
@@ -59,18 +70,18 @@ final class EmbeddedCluster implements AutoCloseable {
     }
 
     private void boot(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
-                      java.util.function.Consumer<String> progress) throws Exception {
+                      java.util.function.Consumer<String> progress, Map<String, String> serverEnv) throws Exception {
         Files.createDirectories(dataDir);
         long t0 = System.nanoTime();
         EmbeddedPostgres pg = EmbeddedPostgres.start(dataDir.resolve("postgres"));
         parts.add(pg);
         EmbeddedRedis redis = EmbeddedRedis.start();
         parts.add(redis);
-        EmbeddedS3 s3 = EmbeddedS3.start(dataDir.resolve("s3"));
+        s3 = EmbeddedS3.start(dataDir.resolve("s3"));
         parts.add(s3);
         progress.accept(String.format("PostgreSQL, Redis and S3 up in %.1f s", (System.nanoTime() - t0) / 1e9));
 
-        String workerToken = randomToken();
+        workerToken = randomToken();
         apiKey = open ? "" : "bk_" + randomToken();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BENTO_DB_URL", "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + EmbeddedPostgres.DATABASE);
@@ -78,7 +89,7 @@ final class EmbeddedCluster implements AutoCloseable {
         env.put("BENTO_DB_PASSWORD", "");
         env.put("BENTO_REDIS_URL", redis.url());
         env.put("BENTO_S3_URL", s3.url());
-        env.put("BENTO_S3_BUCKET", "bento");
+        env.put("BENTO_S3_BUCKET", BUCKET);
         env.put("BENTO_S3_ACCESS_KEY", s3.accessKey());
         env.put("BENTO_S3_SECRET_KEY", s3.secretKey());
         env.put("BENTO_WORKER_TOKEN", workerToken);
@@ -87,6 +98,7 @@ final class EmbeddedCluster implements AutoCloseable {
             env.put("BENTO_BOOTSTRAP_API_KEY", apiKey);
         }
         env.put("BENTO_PUBLIC_URL", "http://127.0.0.1:" + port);
+        env.putAll(serverEnv);
         Path log = dataDir.resolve("server.log");
         OutputStream logOut = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         parts.add(logOut);
@@ -103,7 +115,7 @@ final class EmbeddedCluster implements AutoCloseable {
         progress.accept(String.format("server ready in %.1f s", (System.nanoTime() - t1) / 1e9));
 
         for (int i = 0; i < agentCount; i++) {
-            ObjectStore objects = ObjectStore.open(s3.url(), "bento", s3.accessKey(), s3.secretKey());
+            ObjectStore objects = ObjectStore.open(s3.url(), BUCKET, s3.accessKey(), s3.secretKey());
             parts.add(objects);
             Map<String, TaskHandler> handlers = Map.of("exec", new ExecuteTask(objects));
             Agent agent = new Agent(new WorkClient(URI.create(apiUrl), workerToken), "embedded-agent-" + i,
@@ -124,6 +136,24 @@ final class EmbeddedCluster implements AutoCloseable {
     /** Empty in open mode. */
     String apiKey() {
         return apiKey;
+    }
+
+    /** The token agents present to the work API. */
+    String workerToken() {
+        return workerToken;
+    }
+
+    /** The S3 server's URL and keys, for agents outside the cluster (bucket {@link #BUCKET}). */
+    String s3Url() {
+        return s3.url();
+    }
+
+    String s3AccessKey() {
+        return s3.accessKey();
+    }
+
+    String s3SecretKey() {
+        return s3.secretKey();
     }
 
     int waitForServer() throws InterruptedException {

@@ -26,7 +26,7 @@ import java.io.StringReader;
  * caller, so another user's session id is simply not found.
  */
 public final class Sessions {
-    /** Lease of the executor task; its heartbeats extend it while it runs. */
+    /** Default lease of the executor task; its heartbeats (every third of it) extend it while it runs. */
     static final int INIT_TIMEOUT_SECONDS = 60;
     static final int INIT_MAX_ATTEMPTS = 3;
 
@@ -34,16 +34,29 @@ public final class Sessions {
     private final ObjectStore objects;
     private final long maxCycles;
     private final int segmentPo2;
+    private final int initLeaseSeconds;
 
     /**
      * @param maxCycles  the server's cycle limit per session (requests are capped by it)
      * @param segmentPo2 segment size of the executor
      */
     public Sessions(TaskDb taskDb, ObjectStore objects, long maxCycles, int segmentPo2) {
+        this(taskDb, objects, maxCycles, segmentPo2, INIT_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * @param initLeaseSeconds lease of the executor task: an agent heartbeats every third of it,
+     *                         so it also bounds how late a running executor learns of a stop
+     */
+    public Sessions(TaskDb taskDb, ObjectStore objects, long maxCycles, int segmentPo2, int initLeaseSeconds) {
+        if (initLeaseSeconds < 3) {
+            throw new IllegalArgumentException("the executor's lease must be at least 3 s, was " + initLeaseSeconds);
+        }
         this.taskDb = taskDb;
         this.objects = objects;
         this.maxCycles = maxCycles;
         this.segmentPo2 = segmentPo2;
+        this.initLeaseSeconds = initLeaseSeconds;
     }
 
     public UUID create(String userId, SessionRequest request) {
@@ -82,7 +95,7 @@ public final class Sessions {
                 .add("po2", segmentPo2)
                 .build().toString();
         UUID job = taskDb.createJob(userId, List.of(
-                TaskSpec.of("init", WorkerType.EXEC, payload, INIT_TIMEOUT_SECONDS, INIT_MAX_ATTEMPTS)));
+                TaskSpec.of("init", WorkerType.EXEC, payload, initLeaseSeconds, INIT_MAX_ATTEMPTS)));
         if (!request.executeOnly()) {
             taskDb.failJob(job, "proving sessions are not supported by this server yet: create the session "
                     + "with \"execute_only\": true");

@@ -28,7 +28,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ReadyTaskSignal {
 
     private static final int TYPES = WorkerType.values().length;
-    private static final long NOT_DUE = Long.MAX_VALUE;
     private static final long STALE_DUE_NANOS = 1_000_000_000L;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -142,14 +141,14 @@ public final class ReadyTaskSignal {
             try {
                 while (!me.woken) {
                     long now = System.nanoTime();
-                    long due = takeDueOrNext(types, now);
-                    if (due == 0) {
+                    if (takeDue(types, now)) {
                         return true;
                     }
-                    long left = Math.min(deadline - now, due == NOT_DUE ? Long.MAX_VALUE : due - now);
                     if (deadline - now <= 0) {
                         return false;
                     }
+                    Long due = nextDue(types, now);
+                    long left = due == null ? deadline - now : Math.min(deadline - now, due - now);
                     me.condition.awaitNanos(left);
                 }
                 return true;
@@ -164,28 +163,30 @@ public final class ReadyTaskSignal {
     }
 
     /**
-     * 0 if a due time of {@code types} has passed (taking it: one waiter per due task), else the
-     * earliest due time, or {@code NOT_DUE}.
+     * Takes one passed due time of {@code types}, if any (one waiter per delayed task). Due times
+     * nobody was waiting for are dropped after a while (claims that come later query anyway),
+     * so the queues cannot grow without bound.
      */
-    private long takeDueOrNext(Set<WorkerType> types, long now) {
-        long next = NOT_DUE;
+    private boolean takeDue(Set<WorkerType> types, long now) {
         for (WorkerType type : types) {
             PriorityQueue<Long> queue = dueTimes.get(type.ordinal());
-            Long due = queue.peek();
-            // Due times nobody was waiting for are dropped after a while (claims that arrive
-            // later query anyway), so the queue cannot grow without bound.
-            while (due != null && now - due > STALE_DUE_NANOS) {
+            while (!queue.isEmpty() && now - queue.peek() > STALE_DUE_NANOS) {
                 queue.poll();
-                due = queue.peek();
             }
-            if (due == null) {
-                continue;
-            }
-            if (due - now <= 0) {
+            if (!queue.isEmpty() && queue.peek() - now <= 0) {
                 queue.poll();
-                return 0;
+                return true;
             }
-            if (next == NOT_DUE || due - next < 0) {
+        }
+        return false;
+    }
+
+    /** The earliest due time of {@code types} still ahead, or null. */
+    private Long nextDue(Set<WorkerType> types, long now) {
+        Long next = null;
+        for (WorkerType type : types) {
+            Long due = dueTimes.get(type.ordinal()).peek();
+            if (due != null && due - now > 0 && (next == null || due - next < 0)) {
                 next = due;
             }
         }

@@ -45,9 +45,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * and leases. Semantics in {@code spec/architecture.md} ("TaskDB"); statements in
  * {@link TaskSql}; schema in {@code db/migration/V1__taskdb.sql}.
  *
+ * <p>A worker's side of the protocol: {@link #claim(String, Set, int, Duration) claim} (gets
+ * tasks with an attempt number), {@link #heartbeat heartbeat} well within the task's
+ * {@code timeoutSeconds} (it answers {@link LeaseStatus#CANCELLED} once the job has failed or
+ * been aborted), then {@link #complete complete} or {@link #fail fail} quoting the attempt. A
+ * planner task creates its dependents with {@link #createTasks} before it completes. Anything
+ * quoting an attempt that is no longer current is refused ({@link Reason#STALE_ATTEMPT}): the
+ * worker drops the task. When a job ends early, its running tasks are cancelled at once (their
+ * stream slots freed); their workers find out at the next heartbeat or report.
+ *
  * <p>Every state change is one short transaction on a connection from the {@link DataSource}
- * (pooled by the server). Tasks that become ready are announced on the {@link ReadyTaskSignal}
- * after commit, which wakes long-poll claims in this JVM. Thread-safe.
+ * (pooled by the server); a deadlock victim is retried. Tasks that become ready are announced
+ * on the {@link ReadyTaskSignal} after commit, which wakes long-poll claims in this JVM; the
+ * lease reaper ({@link #reapExpiredLeases}) must be called periodically by the owner. Thread-safe.
  */
 public final class TaskDb {
 
@@ -60,7 +70,7 @@ public final class TaskDb {
     private final DataSource dataSource;
     private final TaskDbOptions options;
     private final ReadyTaskSignal signal;
-    /** Stream ids by (user, type); streams are never deleted, so entries never go stale. */
+    /** Stream ids by (user, type), filled after commits; streams are never deleted. */
     private final Map<StreamKey, Long> streamIds = new ConcurrentHashMap<>();
 
     private record StreamKey(String userId, WorkerType type) {
@@ -95,10 +105,12 @@ public final class TaskDb {
     public UUID createJob(String userId, List<TaskSpec> tasks) {
         requireUser(userId);
         requireTasks(tasks);
-        Map<WorkerType, Long> streams = streamIdsFor(userId, typesOf(tasks));
         Map<WorkerType, Integer> ready = new EnumMap<>(WorkerType.class);
+        Map<StreamKey, Long> learned = new HashMap<>();
         UUID jobId = inTransaction(c -> {
             ready.clear();
+            learned.clear();
+            Map<WorkerType, Long> streams = streamIds(c, userId, typesOf(tasks), learned);
             UUID id;
             long seq;
             try (PreparedStatement ps = c.prepareStatement(TaskSql.INSERT_JOB)) {
@@ -112,6 +124,7 @@ public final class TaskDb {
             insertTasks(c, id, seq, streams, tasks, ready, false);
             return id;
         });
+        streamIds.putAll(learned);
         announce(ready);
         return jobId;
     }
@@ -129,18 +142,20 @@ public final class TaskDb {
     public int createTasks(UUID jobId, List<TaskSpec> tasks) {
         Objects.requireNonNull(jobId, "jobId");
         requireTasks(tasks);
-        String userId = jobOwner(jobId);
-        Map<WorkerType, Long> streams = streamIdsFor(userId, typesOf(tasks));
         Map<WorkerType, Integer> ready = new EnumMap<>(WorkerType.class);
+        Map<StreamKey, Long> learned = new HashMap<>();
         int created = inTransaction(c -> {
             ready.clear();
+            learned.clear();
             JobRow job = lockJob(c, jobId);
             if (job.state != JobState.RUNNING) {
                 throw new TaskDbException(Reason.JOB_NOT_RUNNING, "job " + jobId + " is "
                         + job.state.id() + ": it takes no new tasks; stop working on it");
             }
+            Map<WorkerType, Long> streams = streamIds(c, job.userId, typesOf(tasks), learned);
             return insertTasks(c, jobId, job.seq, streams, tasks, ready, true);
         });
+        streamIds.putAll(learned);
         announce(ready);
         return created;
     }
@@ -826,31 +841,20 @@ public final class TaskDb {
         }
     }
 
-    private String jobOwner(UUID jobId) {
-        return withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM jobs WHERE id = ?")) {
-                ps.setObject(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new TaskDbException(Reason.NOT_FOUND, "job " + jobId + " not found");
-                    }
-                    return rs.getString(1);
-                }
-            }
-        });
-    }
-
     /**
-     * The user's stream ids for these types, creating missing streams in a short transaction of
-     * their own (a stream is harmless if the job's transaction then fails), cached afterwards.
+     * The user's stream ids for these types: from the cache, else created if missing and looked
+     * up in the caller's transaction; what was looked up goes to {@code learned}, which the caller
+     * adds to the cache only after its commit (streams are never deleted, so entries never go
+     * stale). DO NOTHING on conflict: an existing stream row is not locked.
      */
-    private Map<WorkerType, Long> streamIdsFor(String userId, Set<WorkerType> types) {
+    private Map<WorkerType, Long> streamIds(Connection c, String userId, Set<WorkerType> types,
+            Map<StreamKey, Long> learned) throws SQLException {
         Map<WorkerType, Long> ids = new EnumMap<>(WorkerType.class);
-        Set<WorkerType> missing = EnumSet.noneOf(WorkerType.class);
+        List<String> missing = new ArrayList<>();
         for (WorkerType t : types) {
             Long id = streamIds.get(new StreamKey(userId, t));
             if (id == null) {
-                missing.add(t);
+                missing.add(t.id());
             } else {
                 ids.put(t, id);
             }
@@ -858,26 +862,23 @@ public final class TaskDb {
         if (missing.isEmpty()) {
             return ids;
         }
-        String[] names = missing.stream().map(WorkerType::id).toArray(String[]::new);
-        withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(TaskSql.ENSURE_STREAMS)) {
-                ps.setString(1, userId);
-                ps.setArray(2, c.createArrayOf("text", names));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(TaskSql.FIND_STREAMS)) {
-                ps.setString(1, userId);
-                ps.setArray(2, c.createArrayOf("text", names));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        WorkerType t = WorkerType.fromId(rs.getString(1));
-                        streamIds.put(new StreamKey(userId, t), rs.getLong(2));
-                        ids.put(t, rs.getLong(2));
-                    }
+        Object[] names = missing.toArray();
+        try (PreparedStatement ps = c.prepareStatement(TaskSql.ENSURE_STREAMS)) {
+            ps.setString(1, userId);
+            ps.setArray(2, c.createArrayOf("text", names));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(TaskSql.FIND_STREAMS)) {
+            ps.setString(1, userId);
+            ps.setArray(2, c.createArrayOf("text", names));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    WorkerType t = WorkerType.fromId(rs.getString(1));
+                    ids.put(t, rs.getLong(2));
+                    learned.put(new StreamKey(userId, t), rs.getLong(2));
                 }
             }
-            return null;
-        });
+        }
         return ids;
     }
 
@@ -964,14 +965,14 @@ public final class TaskDb {
     }
 
     private static void requireClaim(String workerId, Collection<WorkerType> types, int max) {
-        if (workerId == null || workerId.isBlank()) {
-            throw new IllegalArgumentException("a worker id is required");
+        if (workerId == null || workerId.isBlank() || workerId.length() > 200) {
+            throw new TaskDbException(Reason.INVALID_REQUEST, "a worker id of 1 to 200 characters is required");
         }
         if (types == null || types.isEmpty()) {
-            throw new IllegalArgumentException("at least one worker type is required");
+            throw new TaskDbException(Reason.INVALID_REQUEST, "at least one worker type is required");
         }
         if (max < 1 || max > MAX_CLAIM) {
-            throw new IllegalArgumentException("a claim takes 1 to " + MAX_CLAIM + " tasks, not " + max);
+            throw new TaskDbException(Reason.INVALID_REQUEST, "a claim takes 1 to " + MAX_CLAIM + " tasks, not " + max);
         }
     }
 

@@ -39,8 +39,9 @@ final class TaskSql {
             """;
 
     /**
-     * Makes sure the user has a stream for each worker type. DO NOTHING (not DO UPDATE) so that an
-     * existing stream row is not locked: it is the row every claim of that user rewrites.
+     * Makes sure the user has a stream for each worker type (only on a cache miss). DO NOTHING
+     * (not DO UPDATE) so that an existing stream row is not locked: it is the row every claim of
+     * that user rewrites.
      */
     static final String ENSURE_STREAMS = """
             INSERT INTO streams (user_id, worker_type)

@@ -6,6 +6,8 @@ package dev.bentoj.taskdb.entity;
  */
 public class TaskDbException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     public enum Reason {
         /** The job or task does not exist. */
         NOT_FOUND,

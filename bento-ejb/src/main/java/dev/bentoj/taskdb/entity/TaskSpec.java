@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param timeoutSeconds the lease: an attempt that sends no heartbeat for this long is presumed
  *     dead and requeued; heartbeats extend it by this much again
  * @param maxAttempts how many attempts the task gets in all (1 = no retry)
+ * @throws TaskDbException INVALID_REQUEST for a malformed id, a self-dependency, or a
+ *     non-positive timeout or attempt count
  */
 public record TaskSpec(String taskId, WorkerType type, String payloadJson, List<String> dependsOn,
         int timeoutSeconds, int maxAttempts) {
@@ -25,24 +27,28 @@ public record TaskSpec(String taskId, WorkerType type, String payloadJson, List<
     public TaskSpec {
         Objects.requireNonNull(type, "type");
         if (taskId == null || !TASK_ID.matcher(taskId).matches()) {
-            throw new IllegalArgumentException("invalid task id '" + taskId
+            throw invalid("invalid task id '" + taskId
                     + "': use 1-128 characters of letters, digits, '_', '.', ':' or '-'");
         }
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
         for (String dep : dependsOn) {
             if (dep == null || !TASK_ID.matcher(dep).matches()) {
-                throw new IllegalArgumentException("task '" + taskId + "' has an invalid dependency id '" + dep + "'");
+                throw invalid("task '" + taskId + "' has an invalid dependency id '" + dep + "'");
             }
             if (dep.equals(taskId)) {
-                throw new IllegalArgumentException("task '" + taskId + "' depends on itself");
+                throw invalid("task '" + taskId + "' depends on itself");
             }
         }
         if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("task '" + taskId + "': timeoutSeconds must be positive, got " + timeoutSeconds);
+            throw invalid("task '" + taskId + "': timeoutSeconds must be positive, got " + timeoutSeconds);
         }
         if (maxAttempts <= 0) {
-            throw new IllegalArgumentException("task '" + taskId + "': maxAttempts must be at least 1, got " + maxAttempts);
+            throw invalid("task '" + taskId + "': maxAttempts must be at least 1, got " + maxAttempts);
         }
+    }
+
+    private static TaskDbException invalid(String message) {
+        return new TaskDbException(TaskDbException.Reason.INVALID_REQUEST, message);
     }
 
     /** A task without dependencies. */

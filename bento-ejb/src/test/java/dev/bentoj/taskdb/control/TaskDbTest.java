@@ -175,6 +175,10 @@ class TaskDbTest {
         TaskDbException noJob = assertThrows(TaskDbException.class,
                 () -> taskDb.createTasks(UUID.randomUUID(), List.of(task("0", PROVE))));
         assertEquals(Reason.NOT_FOUND, noJob.reason());
+        assertEquals(Reason.INVALID_REQUEST, assertThrows(TaskDbException.class,
+                () -> new TaskSpec("no spaces", PROVE, "{}", List.of(), 10, 1)).reason());
+        assertEquals(Reason.INVALID_REQUEST, assertThrows(TaskDbException.class,
+                () -> taskDb.claim(" ", Set.of(PROVE), 1)).reason());
         assertEquals(1, status(job).remainingTasks(), "nothing of the refused batches was kept");
     }
 
@@ -257,7 +261,8 @@ class TaskDbTest {
     @Test
     void retryWaitsForItsBackoff() throws Exception {
         taskDb = new TaskDb(db.dataSource(),
-                TaskDbOptions.defaults().withRetryBackoff(Duration.ofMillis(400), Duration.ofSeconds(5)),
+                TaskDbOptions.defaults().withRetryBackoff(Duration.ofMillis(400), Duration.ofSeconds(5))
+                        .withWakeBackstop(Duration.ofSeconds(30)),
                 new ReadyTaskSignal());
         UUID job = taskDb.createJob("alice", List.of(task("init", EXEC)));
         TaskClaim first = claimOne(EXEC);
@@ -268,7 +273,7 @@ class TaskDbTest {
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals(1, retried.size());
         assertEquals(2, retried.get(0).attempt());
-        assertTrue(waitedMs < 1_500, "woken at the end of the back-off, not by a poll: " + waitedMs + " ms");
+        assertTrue(waitedMs < 5_000, "woken at the end of the back-off, not by the backstop: " + waitedMs + " ms");
     }
 
     @Test

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code GET /user/quotas} (R18): the limits this server applies, all six as integers. */
 @Path("user")
@@ -15,12 +16,12 @@ public class UserResource {
     @ConfigProperty(name = "bento.max.cycles", defaultValue = "4294967296")
     long maxCycles;
 
-    public record Quotas(@JsonbProperty("exec_cycle_limit") long execCycleLimit,
-                         @JsonbProperty("concurrent_proofs") long concurrentProofs,
-                         @JsonbProperty("cycle_budget") long cycleBudget,
-                         @JsonbProperty("cycle_usage") long cycleUsage,
-                         @JsonbProperty("dedicated_executor") int dedicatedExecutor,
-                         @JsonbProperty("dedicated_gpu") int dedicatedGpu) {
+    public record Quotas(@JsonbProperty("exec_cycle_limit") @Schema(name = "exec_cycle_limit") long execCycleLimit,
+                         @JsonbProperty("concurrent_proofs") @Schema(name = "concurrent_proofs") long concurrentProofs,
+                         @JsonbProperty("cycle_budget") @Schema(name = "cycle_budget") long cycleBudget,
+                         @JsonbProperty("cycle_usage") @Schema(name = "cycle_usage") long cycleUsage,
+                         @JsonbProperty("dedicated_executor") @Schema(name = "dedicated_executor") int dedicatedExecutor,
+                         @JsonbProperty("dedicated_gpu") @Schema(name = "dedicated_gpu") int dedicatedGpu) {
     }
 
     @GET

@@ -1,6 +1,7 @@
 package dev.bentoj.taskdb.boundary;
 
 import dev.bentoj.taskdb.control.TaskDb;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -9,9 +10,13 @@ import jakarta.inject.Inject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Requeues tasks whose lease expired (their agent died or lost the network), every 2 seconds. */
+/**
+ * Requeues tasks whose lease expired (their agent died or lost the network), every 2 seconds;
+ * from the moment the schema is migrated ({@code Database}), not before.
+ */
 @Singleton
 @Startup
+@DependsOn("Database")
 public class LeaseReaper {
     private static final Logger LOG = Logger.getLogger(LeaseReaper.class.getName());
 

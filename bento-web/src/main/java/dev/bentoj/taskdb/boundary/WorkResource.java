@@ -6,6 +6,7 @@ import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
 import dev.bentoj.web.errors.ApiError;
+import dev.bentoj.web.errors.JsonBodies;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -38,6 +39,12 @@ public class WorkResource {
     /** Longest long-poll a claim may ask for. */
     static final int MAX_WAIT_SECONDS = 30;
 
+    /**
+     * What a call about a task holds. Bodies are taken as text and read by {@link JsonBodies}:
+     * a malformed one is a 400 {@code InvalidJson}, not JAX-RS' 500.
+     */
+    private static final String TASK_REF = "{job_id, task_id, attempt, type}";
+
     @Inject
     TaskDb taskDb;
 
@@ -46,10 +53,14 @@ public class WorkResource {
 
     @POST
     @Path("claim")
-    public Response claim(JsonObject body) throws InterruptedException {
+    public Response claim(String json) throws InterruptedException {
+        JsonObject body = JsonBodies.object(json, "{worker_id, types, wait_seconds, max}");
         String workerId = text(body, "worker_id");
         Set<WorkerType> types = EnumSet.noneOf(WorkerType.class);
         for (JsonValue v : array(body, "types")) {
+            if (v.getValueType() != JsonValue.ValueType.STRING) {
+                throw ApiError.badRequest("InvalidRequest", "types must be an array of worker type names");
+            }
             types.add(workerType(((jakarta.json.JsonString) v).getString()));
         }
         if (types.isEmpty()) {
@@ -82,16 +93,18 @@ public class WorkResource {
 
     @POST
     @Path("heartbeat")
-    public JsonObject heartbeat(JsonObject body) {
-        LeaseStatus s = taskDb.heartbeat(jobId(body), text(body, "task_id"), body.getInt("attempt"));
+    public JsonObject heartbeat(String json) {
+        JsonObject body = JsonBodies.object(json, TASK_REF);
+        LeaseStatus s = taskDb.heartbeat(jobId(body), text(body, "task_id"), attempt(body));
         return Json.createObjectBuilder().add("cancelled", s == LeaseStatus.CANCELLED).build();
     }
 
     @POST
     @Path("done")
-    public Response done(JsonObject body) {
+    public Response done(String json) {
+        JsonObject body = JsonBodies.object(json, "{job_id, task_id, attempt, type, output}");
         JsonValue output = body.getOrDefault("output", JsonValue.NULL);
-        taskDb.complete(jobId(body), text(body, "task_id"), body.getInt("attempt"),
+        taskDb.complete(jobId(body), text(body, "task_id"), attempt(body),
                 output == JsonValue.NULL ? null : output.toString());
         typeOf(body).ifPresent(metrics::done);
         return Response.noContent().build();
@@ -99,8 +112,9 @@ public class WorkResource {
 
     @POST
     @Path("failed")
-    public Response failed(JsonObject body) {
-        taskDb.fail(jobId(body), text(body, "task_id"), body.getInt("attempt"),
+    public Response failed(String json) {
+        JsonObject body = JsonBodies.object(json, "{job_id, task_id, attempt, type, error, retryable}");
+        taskDb.fail(jobId(body), text(body, "task_id"), attempt(body),
                 body.getString("error", "no reason given"), body.getBoolean("retryable", false));
         typeOf(body).ifPresent(metrics::failed);
         return Response.noContent().build();
@@ -109,13 +123,22 @@ public class WorkResource {
     /** Batch creation: the executor's planner adds Prove and Join tasks as segments appear. */
     @POST
     @Path("tasks")
-    public JsonObject createTasks(JsonObject body) {
+    public JsonObject createTasks(String json) {
+        JsonObject body = JsonBodies.object(json, "{job_id, tasks: [{task_id, type, payload, depends_on}]}");
         List<TaskSpec> specs = new ArrayList<>();
         for (JsonValue v : array(body, "tasks")) {
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw ApiError.badRequest("InvalidRequest", "tasks must be an array of objects");
+            }
             JsonObject t = v.asJsonObject();
             List<String> deps = new ArrayList<>();
             if (t.containsKey("depends_on")) {
-                t.getJsonArray("depends_on").forEach(d -> deps.add(((jakarta.json.JsonString) d).getString()));
+                for (JsonValue d : array(t, "depends_on")) {
+                    if (d.getValueType() != JsonValue.ValueType.STRING) {
+                        throw ApiError.badRequest("InvalidRequest", "depends_on must be an array of task ids");
+                    }
+                    deps.add(((jakarta.json.JsonString) d).getString());
+                }
             }
             JsonValue payload = t.getOrDefault("payload", JsonValue.NULL);
             specs.add(new TaskSpec(text(t, "task_id"), workerType(text(t, "type")),
@@ -146,16 +169,35 @@ public class WorkResource {
         }
     }
 
+    // A field missing or of the wrong JSON type is the agent's mistake: 400, never a
+    // NullPointerException or ClassCastException answered as 500.
+
     private static String text(JsonObject body, String field) {
         if (body == null || !body.containsKey(field) || body.isNull(field)) {
             throw ApiError.badRequest("InvalidRequest", "missing field " + field);
         }
+        if (body.get(field).getValueType() != JsonValue.ValueType.STRING) {
+            throw ApiError.badRequest("InvalidRequest", field + " must be a string");
+        }
         return body.getString(field);
+    }
+
+    private static int attempt(JsonObject body) {
+        if (body == null || !body.containsKey("attempt") || body.isNull("attempt")) {
+            throw ApiError.badRequest("InvalidRequest", "missing field attempt (the number the claim returned)");
+        }
+        if (!(body.get("attempt") instanceof jakarta.json.JsonNumber n) || !n.isIntegral()) {
+            throw ApiError.badRequest("InvalidRequest", "attempt must be an integer");
+        }
+        return n.intValue();
     }
 
     private static List<JsonValue> array(JsonObject body, String field) {
         if (body == null || !body.containsKey(field)) {
             throw ApiError.badRequest("InvalidRequest", "missing array " + field);
+        }
+        if (body.get(field).getValueType() != JsonValue.ValueType.ARRAY) {
+            throw ApiError.badRequest("InvalidRequest", field + " must be an array");
         }
         return body.getJsonArray(field);
     }

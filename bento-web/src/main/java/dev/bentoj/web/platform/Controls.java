@@ -36,6 +36,11 @@ public class Controls {
     @jakarta.inject.Inject
     int segmentPo2;
 
+    /** Lease of the executor (init) task, env BENTO_EXEC_LEASE_SECONDS; agents heartbeat every third of it. */
+    @ConfigProperty(name = "bento.exec.lease.seconds", defaultValue = "60")
+    @jakarta.inject.Inject
+    int execLeaseSeconds;
+
     @Produces
     @Singleton
     TaskDb taskDb() {
@@ -45,7 +50,7 @@ public class Controls {
     @Produces
     @Singleton
     Sessions sessions(TaskDb taskDb, ObjectStore objects) {
-        return new Sessions(taskDb, objects, maxCycles, segmentPo2);
+        return new Sessions(taskDb, objects, maxCycles, segmentPo2, execLeaseSeconds);
     }
 
     @Produces
