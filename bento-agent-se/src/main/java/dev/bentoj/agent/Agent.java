@@ -164,6 +164,13 @@ public final class Agent {
             beat.cancel(false);
             LOG.log(Level.WARNING, name + ": unexpected error", e);
             report(claim, () -> client.failed(claim, "agent error: " + e, true));
+        } catch (Error e) {
+            // Out of memory or worse: give the task back for another agent, then let the error
+            // end this agent, whose state can no longer be trusted.
+            beat.cancel(false);
+            LOG.log(Level.SEVERE, name + ": " + e + "; handing the task back and stopping", e);
+            report(claim, () -> client.failed(claim, "agent " + workerId + " failed: " + e, true));
+            throw e;
         }
     }
 

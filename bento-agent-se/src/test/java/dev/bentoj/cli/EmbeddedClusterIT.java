@@ -16,7 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -61,11 +64,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * runs the agents it needs, on threads of this JVM, each with its own object store client, and
  * records every task its handler ran (session, attempt from the claim, outcome).
  *
- * <p>The server runs with a 6 s lease on the executor task ({@code BENTO_EXEC_LEASE_SECONDS}),
- * so agents heartbeat every 2 s and learn of a stopped session within that.
+ * <p>The server runs with a 9 s lease on the executor task ({@code BENTO_EXEC_LEASE_SECONDS}),
+ * so agents heartbeat every 3 s and learn of a stopped session within that.
  */
 class EmbeddedClusterIT {
-    private static final int LEASE_SECONDS = 6;
+    private static final int LEASE_SECONDS = 9;
     /**
      * fib(n) runs ~11 cycles per iteration: ~330 M cycles, 2 to 4 s on this 2-core machine once
      * the executor is compiled (~100 to 150 M cycles/s), far longer than a 500 ms grace.
@@ -73,6 +76,8 @@ class EmbeddedClusterIT {
     private static final int FIB_LONG = 30_000_000;
     /** Never meant to finish: ~3.9 G cycles (under the server's 2^32 limit), stopped long before. */
     private static final int FIB_ENDLESS = 350_000_000;
+    /** Long enough (~1 G cycles) to be killed mid-run, short enough to finish afterwards. */
+    private static final int FIB_KILLED = 90_000_000;
 
     @TempDir
     static Path dataDir;
@@ -99,6 +104,7 @@ class EmbeddedClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        AGENT_LOGGER.setLevel(java.util.logging.Level.INFO);
         AGENT_LOGGER.addHandler(CAPTURE);
         long t0 = System.nanoTime();
         cluster = EmbeddedCluster.start(dataDir, freePort(), 0, false, Duration.ofSeconds(240),
@@ -214,10 +220,16 @@ class EmbeddedClusterIT {
             assertFalse(a.thread.isAlive(), "agent A's loop did not end after stop");
             JsonNode status = client.status(session);
             assertEquals("RUNNING", status.path("status").asText(), "a handed-back task is retried: " + status);
+            assertTrue(agentLog.stream().anyMatch(r -> r.getMessage().equals(session + "/init: agent stopping, handing the task back")));
+            long stopped = System.nanoTime();
 
             try (TestAgent b = new TestAgent("agent-b", cluster.apiUrl())) {
                 Run rb = b.awaitRun(session, Duration.ofSeconds(30));
                 assertEquals(2, rb.attempt, "agent B claims the task's second attempt");
+                // Handed back, it is ready again after the 1 s retry back-off, not after its lease.
+                long claimedMs = (rb.startedNanos - stopped) / 1_000_000;
+                System.out.println("agent B claimed the handed-back task " + claimedMs + " ms after agent A stopped");
+                assertTrue(claimedMs < 5_000, "agent B claimed the task " + claimedMs + " ms after the hand-back");
                 status = client.awaitEnd(session, Duration.ofSeconds(90));
                 assertEquals("SUCCEEDED", status.path("status").asText(), status.toString());
                 assertTrue(rb.ended.await(10, TimeUnit.SECONDS));
@@ -228,6 +240,59 @@ class EmbeddedClusterIT {
             }
             assertEquals(1, a.runsOf(session).size(), "agent A claims nothing after stop");
             assertEquals(0, a.escaped());
+        }
+    }
+
+    /**
+     * The process-level fault of issue 3: an agent process killed with SIGKILL in the middle of
+     * a long guest sends nothing more; its lease expires, the reaper requeues the task, and
+     * another agent finishes the session.
+     */
+    @Test
+    void anAgentProcessKilledMidTaskIsReplacedAfterItsLease() throws Exception {
+        String session = submit("fibonacci", u32(FIB_KILLED), null);
+        Path jar = Path.of("target", "bento-agent-se.jar").toAbsolutePath();
+        assertTrue(Files.exists(jar), "the agent jar is built in the package phase: " + jar);
+        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString(), "agent",
+                "--api", cluster.apiUrl(), "--types", "exec", "--worker-id", "doomed-agent",
+                "--worker-token", cluster.workerToken(), "--s3-url", cluster.s3Url(),
+                "--s3-bucket", EmbeddedCluster.BUCKET, "--s3-access-key", cluster.s3AccessKey(),
+                "--s3-secret-key", cluster.s3SecretKey(), "--poll-seconds", "2")
+                .redirectErrorStream(true).start();
+        try {
+            // Its log line says when it has claimed the task and started the guest.
+            CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(agent.getInputStream()))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        if (line.contains(session + "/init (exec, attempt 1): started")) {
+                            return true;
+                        }
+                    }
+                } catch (IOException e) {
+                    return false;
+                }
+                return false;
+            });
+            assertTrue(started.get(60, TimeUnit.SECONDS), "the agent process never started the task");
+            Thread.sleep(500);
+            agent.destroyForcibly(); // SIGKILL: no hand-back, no report, no heartbeat any more
+            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+            long killed = System.nanoTime();
+            assertEquals("RUNNING", client.status(session).path("status").asText());
+
+            try (TestAgent b = new TestAgent("replacement-agent", cluster.apiUrl())) {
+                Run rb = b.awaitRun(session, Duration.ofSeconds(LEASE_SECONDS + 30));
+                long reclaimMs = (rb.startedNanos - killed) / 1_000_000;
+                System.out.println("the killed agent's task was reclaimed " + reclaimMs + " ms after SIGKILL");
+                assertEquals(2, rb.attempt, "the replacement runs the task's second attempt");
+                JsonNode status = client.awaitEnd(session, Duration.ofMinutes(3));
+                assertEquals("SUCCEEDED", status.path("status").asText(), status.toString());
+                assertArrayEquals(fibJournal(FIB_KILLED), client.journal(session));
+                assertEquals(0, b.escaped());
+            }
+        } finally {
+            agent.destroyForcibly();
         }
     }
 
@@ -304,8 +369,9 @@ class EmbeddedClusterIT {
             client.stop(session);
             JsonNode status = client.status(session);
             assertEquals("ABORTED", status.path("status").asText(), status.toString());
-            // The heartbeat comes every LEASE/3 = 2 s; the executor checks at each segment.
-            assertTrue(run.ended.await(LEASE_SECONDS + 4, TimeUnit.SECONDS),
+            // The heartbeat comes every LEASE/3 = 3 s; the executor checks at each segment. The
+            // run would go on for ~30 s, and a lease expiry would take LEASE.
+            assertTrue(run.ended.await(LEASE_SECONDS / 3 + 5, TimeUnit.SECONDS),
                     "the agent still runs the aborted session " + (System.nanoTime() - t0) / 1_000_000 + " ms after the stop");
             long learnedMs = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("agent stopped the aborted session " + learnedMs + " ms after /sessions/stop");
@@ -332,6 +398,7 @@ class EmbeddedClusterIT {
     static final class Run {
         final String jobId;
         final int attempt;
+        final long startedNanos = System.nanoTime();
         final CountDownLatch ended = new CountDownLatch(1);
         volatile String outcome;
 
