@@ -1,5 +1,7 @@
 package dev.bentoj.zkvm.merkle;
 
+import dev.bentoj.zkvm.parallel.Chunks;
+
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.hash.Digest;
 import dev.bentoj.zkvm.hash.Poseidon2;
@@ -7,7 +9,6 @@ import dev.bentoj.zkvm.hash.Poseidon2Hasher;
 
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * A Merkle commitment to the rows of a matrix ({@code spec/stark-protocol.md} §2, "hashing
@@ -245,31 +246,4 @@ public final class MerkleTree {
         return new Digest(d);
     }
 
-    /** Work on chunk indices [from, to), split in halves down to single chunks. */
-    private static final class Chunks extends RecursiveAction {
-        private final int from;
-        private final int to;
-        private final ChunkBody body;
-
-        Chunks(int from, int to, ChunkBody body) {
-            this.from = from;
-            this.to = to;
-            this.body = body;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.run(from);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Chunks(from, mid, body), new Chunks(mid, to, body));
-        }
-    }
-
-    @FunctionalInterface
-    private interface ChunkBody {
-        void run(int chunk);
-    }
 }

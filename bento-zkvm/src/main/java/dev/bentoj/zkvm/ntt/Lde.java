@@ -1,5 +1,7 @@
 package dev.bentoj.zkvm.ntt;
 
+import dev.bentoj.zkvm.parallel.Chunks;
+
 import dev.bentoj.zkvm.field.BabyBear;
 
 import java.util.Objects;
@@ -220,7 +222,7 @@ public final class Lde {
         if (count == 1) {
             body.accept(0);
         } else if (count > 1) {
-            pool.invoke(new Ntt.Chunks(0, count, body));
+            pool.invoke(new Chunks(0, count, body));
         }
     }
 
@@ -275,7 +277,7 @@ public final class Lde {
                 if (inner == null || n < Ntt.PARALLEL_MIN) {
                     scaleInto(col, scale, base, 0, n);
                 } else {
-                    inner.invoke(new Ntt.Chunks(0, n / Ntt.BLOCK,
+                    inner.invoke(new Chunks(0, n / Ntt.BLOCK,
                             k -> scaleInto(col, scale, base, k * Ntt.BLOCK, Ntt.BLOCK)));
                 }
                 Ntt.forwardDif(col, base, logN, inner);

@@ -1,10 +1,10 @@
 package dev.bentoj.zkvm.ntt;
 
+import dev.bentoj.zkvm.parallel.Chunks;
+
 import dev.bentoj.zkvm.field.BabyBear;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
-import java.util.function.IntConsumer;
 
 /**
  * Radix-2 number-theoretic transforms over BabyBear on one column of Montgomery-form ints,
@@ -533,31 +533,6 @@ public final class Ntt {
                     ditStage(a, g, l, tw, j, j + per);
                 }));
                 len <<= 1;
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- fork-join helper
-
-    /** Runs {@code body} for every index in [from, to), splitting the range in halves. */
-    static final class Chunks extends RecursiveAction {
-        private final int from;
-        private final int to;
-        private final IntConsumer body;
-
-        Chunks(int from, int to, IntConsumer body) {
-            this.from = from;
-            this.to = to;
-            this.body = body;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.accept(from);
-            } else if (to > from) {
-                int mid = (from + to) >>> 1;
-                invokeAll(new Chunks(from, mid, body), new Chunks(mid, to, body));
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.bentoj.zkvm.stark;
 
+import dev.bentoj.zkvm.parallel.Chunks;
+
 import dev.bentoj.zkvm.air.AirLayout;
 import dev.bentoj.zkvm.air.Constraint;
 import dev.bentoj.zkvm.air.ConstraintKind;
@@ -68,7 +70,7 @@ final class Composition {
         int groups = layout.groupCount();
         int[][] out = new int[4][size];
         int rowMask = size - 1;
-        StarkProver.forBlocks(size, 12, (from, to) -> {
+        Chunks.forBlocks(size, 12, (from, to) -> {
             LdeRow row = new LdeRow(preLde, mainLde, pub);
             Ext[] phi = new Ext[interactions.size()];
             Ext[] mult = new Ext[interactions.size()];

@@ -1,5 +1,7 @@
 package dev.bentoj.zkvm.stark;
 
+import dev.bentoj.zkvm.parallel.Chunks;
+
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 
@@ -50,7 +52,7 @@ final class Deep {
         int[][] out = new int[4][size];
         Ext cZ = constZ;
         Ext cZN = constZNext;
-        StarkProver.forBlocks(size, 12, (from, to) -> {
+        Chunks.forBlocks(size, 12, (from, to) -> {
             for (int r = from; r < to; r++) {
                 Ext a = combine(colsZ, powZ, r).sub(cZ).mul(invZ[r]);
                 Ext b = combine(traceLde, powZNext, r).sub(cZN).mul(invZNext[r]);

@@ -1,5 +1,7 @@
 package dev.bentoj.zkvm.stark;
 
+import dev.bentoj.zkvm.parallel.Chunks;
+
 import dev.bentoj.zkvm.air.AirLayout;
 import dev.bentoj.zkvm.air.Expr;
 import dev.bentoj.zkvm.air.Interaction;
@@ -23,7 +25,7 @@ final class LogUpWitness {
         int[][] aux = new int[4 * (groups + 1)][n];
         Ext[][] phi = new Ext[interactions.size()][n];
         int[][] mult = new int[interactions.size()][n];
-        StarkProver.forBlocks(n, 12, (from, to) -> {
+        Chunks.forBlocks(n, 12, (from, to) -> {
             RowView r = new RowView(pre, main, pub, n);
             for (int i = from; i < to; i++) {
                 r.row = i;

@@ -16,7 +16,6 @@ import dev.bentoj.zkvm.transcript.Transcript;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The STARK prover of {@code stark-protocol.md} §3.3, top to bottom: LDE and commit the trace,
@@ -269,16 +268,5 @@ public final class StarkProver {
                 throw new IllegalArgumentException("n·I reaches p: LogUp counts could wrap around");
             }
         }
-    }
-
-    /** Parallel helper for row blocks. */
-    static void forBlocks(int rows, int blockLog, IntBlock body) {
-        int block = 1 << blockLog;
-        int blocks = (rows + block - 1) / block;
-        IntStream.range(0, blocks).parallel().forEach(b -> body.run(b * block, Math.min(rows, (b + 1) * block)));
-    }
-
-    interface IntBlock {
-        void run(int from, int to);
     }
 }
