@@ -11,7 +11,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute, ntt, poseidon2, stark)");
+            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute, ntt, poseidon2, stark, taskdb)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,8 +20,9 @@ public final class BenchMain {
             case "ntt" -> NttBench.run(rest);
             case "poseidon2" -> Poseidon2Bench.run(rest);
             case "stark" -> StarkBench.run(rest);
+            case "taskdb" -> TaskDbBench.run(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + " (available: execute, ntt, poseidon2, stark)");
+                System.err.println("unknown benchmark " + args[0] + " (available: execute, ntt, poseidon2, stark, taskdb)");
                 System.exit(2);
                 yield null;
             }
@@ -29,10 +30,27 @@ public final class BenchMain {
         System.out.println(toJson(result));
     }
 
-    /** Flat objects of numbers and strings only: no JSON library needed in the benchmark jar. */
+    /**
+     * Objects of numbers, strings and nested objects only (NaN and null as null): no JSON library
+     * needed in the benchmark jar.
+     */
     static String toJson(Map<String, Object> fields) {
         return fields.entrySet().stream()
-                .map(e -> "\"" + e.getKey() + "\":" + (e.getValue() instanceof String s ? "\"" + s + "\"" : e.getValue()))
+                .map(e -> "\"" + e.getKey() + "\":" + jsonValue(e.getValue()))
                 .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String jsonValue(Object value) {
+        if (value instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        if (value instanceof Map<?, ?> m) {
+            return toJson((Map<String, Object>) m);
+        }
+        if (value == null || value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            return "null";
+        }
+        return String.valueOf(value);
     }
 }

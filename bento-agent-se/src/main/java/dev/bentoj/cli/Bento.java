@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bento", mixinStandardHelpOptions = true, version = "Bento-J 0.1.0",
         description = "Bento-J: a zero-knowledge proving cluster for RV32IM guests.",
         subcommands = {ExecuteCommand.class, ImageIdCommand.class, DemoCommand.class, AgentCommand.class, UpCommand.class,
-                ServerCommand.class})
+                ServerCommand.class, AdminCommand.class})
 public final class Bento {
     public static void main(String[] args) {
         // One short line per log record (time, level, message) instead of the JDK's two.

@@ -41,6 +41,7 @@ final class EmbeddedCluster implements AutoCloseable {
     private String apiUrl;
     private String apiKey;
     private String workerToken;
+    private String adminToken;
     private EmbeddedS3 s3;
 
     /**
@@ -82,6 +83,9 @@ final class EmbeddedCluster implements AutoCloseable {
         progress.accept(String.format("PostgreSQL, Redis and S3 up in %.1f s", (System.nanoTime() - t0) / 1e9));
 
         workerToken = randomToken();
+        // The operator's own token when set (so `bento admin` needs nothing new), else a fresh one.
+        String givenAdminToken = System.getenv("BENTO_ADMIN_TOKEN");
+        adminToken = givenAdminToken != null && !givenAdminToken.isBlank() ? givenAdminToken : randomToken();
         apiKey = open ? "" : "bk_" + randomToken();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BENTO_DB_URL", "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + EmbeddedPostgres.DATABASE);
@@ -93,6 +97,7 @@ final class EmbeddedCluster implements AutoCloseable {
         env.put("BENTO_S3_ACCESS_KEY", s3.accessKey());
         env.put("BENTO_S3_SECRET_KEY", s3.secretKey());
         env.put("BENTO_WORKER_TOKEN", workerToken);
+        env.put("BENTO_ADMIN_TOKEN", adminToken);
         env.put("BENTO_AUTH_OPEN", Boolean.toString(open));
         if (!open) {
             env.put("BENTO_BOOTSTRAP_API_KEY", apiKey);
@@ -141,6 +146,11 @@ final class EmbeddedCluster implements AutoCloseable {
     /** The token agents present to the work API. */
     String workerToken() {
         return workerToken;
+    }
+
+    /** The admin API's token ({@code bento admin --admin-token}). */
+    String adminToken() {
+        return adminToken;
     }
 
     /** The S3 server's URL and keys, for agents outside the cluster (bucket {@link #BUCKET}). */

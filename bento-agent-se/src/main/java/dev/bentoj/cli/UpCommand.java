@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bento up}: server and agents with embedded PostgreSQL, Redis and S3, in the
- * foreground. Prints {@code BENTO_API_URL=…} and {@code BENTO_API_KEY=…} on stdout when ready;
+ * foreground. Prints {@code BENTO_API_URL=…}, {@code BENTO_API_KEY=…} and
+ * {@code BENTO_ADMIN_TOKEN=…} (for {@code bento admin}) on stdout when ready;
  * SIGTERM or Ctrl-C stops everything.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -41,6 +42,7 @@ final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "bento-up-stop"));
         System.out.println("BENTO_API_URL=" + cluster.apiUrl());
         System.out.println("BENTO_API_KEY=" + cluster.apiKey());
+        System.out.println("BENTO_ADMIN_TOKEN=" + cluster.adminToken());
         System.out.flush();
         int status = cluster.waitForServer();
         return status == 0 || status == 143 ? 0 : status;

@@ -96,6 +96,19 @@ class CommandLineTest {
     }
 
     @Test
+    void adminCommandsSayWhatIsMissingBeforeCallingAnyServer() {
+        Run noToken = run("admin", "streams", "someone", "--api", "http://127.0.0.1:1", "--admin-token", "");
+        assertEquals(1, noToken.status());
+        assertTrue(noToken.err().contains("BENTO_ADMIN_TOKEN"), noToken.err());
+        Run nothingToSet = run("admin", "set-stream", "someone", "prove", "--admin-token", "t");
+        assertEquals(1, nothingToSet.status());
+        assertTrue(nothingToSet.err().contains("--reserved"), nothingToSet.err());
+        Run unreachable = run("admin", "streams", "someone", "--api", "http://127.0.0.1:1", "--admin-token", "t");
+        assertEquals(1, unreachable.status());
+        assertTrue(unreachable.err().contains("cannot reach the server"), unreachable.err());
+    }
+
+    @Test
     void demoRunsTheExamplesAndChecksTheirJournals() {
         Run r = run("demo", "--local");
         assertEquals(0, r.status(), r.out() + r.err());

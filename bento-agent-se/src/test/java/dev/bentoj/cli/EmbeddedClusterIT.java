@@ -139,6 +139,59 @@ class EmbeddedClusterIT {
     private record Case(String guest, byte[] input, Long cycleLimit, byte[] expectedJournal, String expectedLog) {
     }
 
+    /** {@code bento admin …} against the cluster, with the admin token {@code bento up} prints. */
+    @Test
+    void theAdminCommandsSetStreamPrioritiesAndIssueAndRevokeKeys() throws Exception {
+        String[] api = {"--api", cluster.apiUrl(), "--admin-token", cluster.adminToken()};
+        JsonNode set = adminJson(concat(new String[] {"admin", "set-stream", "cli-user", "prove", "--reserved", "2",
+                "--multiplier", "3"}, api));
+        assertEquals(2, set.get("reserved").asInt(), set.toString());
+        assertEquals(3.0, set.get("multiplier").asDouble(), set.toString());
+        JsonNode streams = adminJson(concat(new String[] {"admin", "streams", "cli-user"}, api));
+        assertEquals(5, streams.get("streams").size(), streams.toString());
+
+        JsonNode issued = adminJson(concat(new String[] {"admin", "issue-key", "cli-user", "--label", "it"}, api));
+        String key = issued.get("key").asText();
+        new BonsaiClient(cluster.apiUrl(), key).uploadInput(new byte[0]); // the key works
+        JsonNode reserved = adminJson(concat(new String[] {"admin", "issue-key", "cli-broker", "--key", "v1:reserved:5"}, api));
+        assertEquals(5, reserved.get("reserved").asInt(), reserved.toString());
+        JsonNode brokerStreams = adminJson(concat(new String[] {"admin", "streams", "cli-broker"}, api));
+        brokerStreams.get("streams").forEach(st -> assertEquals(5, st.get("reserved").asInt(), brokerStreams.toString()));
+
+        // Revoked by the key in clear: the command sends only its hash.
+        JsonNode revoked = adminJson(concat(new String[] {"admin", "revoke-key", key}, api));
+        assertEquals(issued.get("hash_prefix").asText(), revoked.get("hash_prefix").asText(), revoked.toString());
+        IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new BonsaiClient(cluster.apiUrl(), key).uploadInput(new byte[0]));
+        assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+
+        int status = Bento.commandLine().execute("admin", "streams", "cli-user", "--api", cluster.apiUrl(),
+                "--admin-token", "wrong");
+        assertEquals(1, status, "a wrong admin token is a one-line error and status 1");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** Runs a {@code bento admin} command in this JVM; its one line of JSON. */
+    private static JsonNode adminJson(String... args) throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            status = Bento.commandLine().execute(args);
+        } finally {
+            System.setOut(out);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, String.join(" ", args) + " → " + text);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+    }
+
     @Test
     void everyExampleGuestRunsAsAnExecuteOnlySession() throws Exception {
         byte[] data = new byte[100 * 1024 + 7];

@@ -87,6 +87,7 @@ class DeployedServerIT {
     /** A second user's key, registered by {@link #registerSecondUser()} straight into the table. */
     private static final String KEY_B = "bento-it-key-of-user-b";
     private static final String WORKER_TOKEN = env("BENTO_WORKER_TOKEN");
+    private static final String ADMIN_TOKEN = env("BENTO_ADMIN_TOKEN");
     private static final String PUBLIC_URL = env("BENTO_PUBLIC_URL");
     private static final String RISC0_VERSION = "3.0.5";
     private static final Pattern UUID_PATTERN =
@@ -831,6 +832,160 @@ class DeployedServerIT {
     }
 
     // -------------------------------------------------------------------------------------------
+    // Admin API: stream priorities and API keys (admin token), v1:reserved:N keys
+
+    @Test
+    void adminRoutesNeedTheAdminToken() throws Exception {
+        for (String token : new String[] {null, "", "wrong-token", WORKER_TOKEN, KEY_A}) {
+            List<Res> answers = List.of(
+                    admin("GET", "/admin/users/it-any/streams", token, null),
+                    admin("PUT", "/admin/users/it-any/streams/prove", token, "{\"reserved\":1}"),
+                    admin("POST", "/admin/users/it-any/keys", token, ""),
+                    admin("GET", "/admin/users/it-any/keys", token, null),
+                    admin("DELETE", "/admin/keys/0123456789ab", token, null));
+            for (Res r : answers) {
+                assertEquals(401, r.status(), token + ": " + r.text());
+                assertEquals("Unauthorized", r.json().path("type").asText(), r.text());
+                assertFalse(r.json().path("msg").asText().isBlank(), r.text());
+            }
+        }
+        // An API key opens the Bonsai API, not the admin API.
+        Res withApiKey = send(request(api("/admin/users/it-any/streams"), KEY_A).GET().build());
+        assertEquals(401, withApiKey.status(), withApiKey.text());
+        assertEquals(404, admin("GET", "/admin/nothing/here", ADMIN_TOKEN, null).status());
+    }
+
+    @Test
+    void adminSetsAndReadsAUsersStreamPriorities() throws Exception {
+        Res set = admin("PUT", "/admin/users/it-streams/streams/prove", ADMIN_TOKEN,
+                "{\"reserved\": 2, \"multiplier\": 1.5}");
+        assertEquals(200, set.status(), set.text());
+        assertEquals("prove", set.json().get("type").asText(), set.text());
+        assertEquals(2, set.json().get("reserved").asInt(), set.text());
+        assertEquals(1.5, set.json().get("multiplier").asDouble(), set.text());
+        assertEquals(0, set.json().get("running").asInt(), set.text());
+
+        Res partial = admin("PUT", "/admin/users/it-streams/streams/prove", ADMIN_TOKEN, "{\"multiplier\": 3}");
+        assertEquals(200, partial.status(), partial.text());
+        assertEquals(2, partial.json().get("reserved").asInt(), "a field left out keeps its value: " + partial.text());
+        assertEquals(3.0, partial.json().get("multiplier").asDouble(), partial.text());
+
+        Res read = admin("GET", "/admin/users/it-streams/streams", ADMIN_TOKEN, null);
+        assertEquals(200, read.status(), read.text());
+        assertEquals("it-streams", read.json().get("user").asText(), read.text());
+        Map<String, JsonNode> byType = new LinkedHashMap<>();
+        read.json().get("streams").forEach(s -> byType.put(s.get("type").asText(), s));
+        assertEquals(Set.of("exec", "prove", "join", "aux", "snark"), byType.keySet(), read.text());
+        assertEquals(2, byType.get("prove").get("reserved").asInt(), read.text());
+        assertEquals(3.0, byType.get("prove").get("multiplier").asDouble(), read.text());
+        assertEquals(0, byType.get("exec").get("reserved").asInt(), "defaults where nothing was set: " + read.text());
+        assertEquals(1.0, byType.get("exec").get("multiplier").asDouble(), read.text());
+
+        for (String[] bad : new String[][] {
+                {"/admin/users/it-streams/streams/gpu", "{\"reserved\": 1}"},
+                {"/admin/users/it-streams/streams/prove", "{\"reserved\": -1}"},
+                {"/admin/users/it-streams/streams/prove", "{\"reserved\": 1.5}"},
+                {"/admin/users/it-streams/streams/prove", "{\"reserved\": \"two\"}"},
+                {"/admin/users/it-streams/streams/prove", "{\"multiplier\": 0}"},
+                {"/admin/users/it-streams/streams/prove", "{\"multiplier\": -1}"},
+                {"/admin/users/it-streams/streams/prove", "{}"},
+                {"/admin/users/it-streams/streams/prove", "{\"reserved\":"},
+                {"/admin/users/not%20valid/streams/prove", "{\"reserved\": 1}"}}) {
+            Res r = admin("PUT", bad[0], ADMIN_TOKEN, bad[1]);
+            assertEquals(400, r.status(), bad[0] + " " + bad[1] + " → " + r.text());
+            assertFalse(r.json().path("msg").asText().isBlank(), r.text());
+        }
+    }
+
+    @Test
+    void anIssuedKeyWorksUntilItIsRevoked() throws Exception {
+        Res issued = admin("POST", "/admin/users/it-user-c/keys", ADMIN_TOKEN, "{\"label\": \"laptop\"}");
+        assertEquals(201, issued.status(), issued.text());
+        String key = issued.json().get("key").asText();
+        String prefix = issued.json().get("hash_prefix").asText();
+        assertEquals("it-user-c", issued.json().get("user").asText(), issued.text());
+        assertTrue(prefix.matches("[0-9a-f]{12}"), issued.text());
+        assertTrue(prefix.equals(sha256Hex(key).substring(0, 12)), "the prefix is the start of the key's SHA-256");
+        assertEquals(200, get("/user/quotas", key).status(), "a new key works at once");
+
+        Res listed = admin("GET", "/admin/users/it-user-c/keys", ADMIN_TOKEN, null);
+        assertEquals(200, listed.status(), listed.text());
+        assertFalse(listed.text().contains(key), "a key is never shown again: " + listed.text());
+        JsonNode k = listed.json().get("keys").get(0);
+        assertEquals(prefix, k.get("hash_prefix").asText(), listed.text());
+        assertEquals("laptop", k.get("label").asText(), listed.text());
+        assertTrue(isNullOrAbsent(k, "revoked_at"), listed.text());
+
+        Res revoked = admin("DELETE", "/admin/keys/" + prefix, ADMIN_TOKEN, null);
+        assertEquals(200, revoked.status(), revoked.text());
+        assertFalse(isNullOrAbsent(revoked.json(), "revoked_at"), revoked.text());
+        assertEquals(401, get("/user/quotas", key).status(), "a revoked key is refused");
+        assertEquals(200, admin("DELETE", "/admin/keys/" + prefix, ADMIN_TOKEN, null).status(), "revoking again changes nothing");
+
+        // Given in clear, a key is revoked as well; unknown keys and prefixes are 404, short prefixes 404 too.
+        String other = admin("POST", "/admin/users/it-user-c/keys", ADMIN_TOKEN, "").json().get("key").asText();
+        assertEquals(200, get("/user/quotas", other).status());
+        assertEquals(200, admin("DELETE", "/admin/keys/" + other, ADMIN_TOKEN, null).status());
+        assertEquals(401, get("/user/quotas", other).status());
+        assertEquals(404, admin("DELETE", "/admin/keys/" + "f".repeat(40), ADMIN_TOKEN, null).status());
+        assertEquals(404, admin("DELETE", "/admin/keys/abc", ADMIN_TOKEN, null).status());
+    }
+
+    @Test
+    void aV1ReservedKeyIsHonouredOnlyOnceRegisteredAndReservesEveryWorkerType() throws Exception {
+        String key = "v1:reserved:3";
+        assertEquals(401, get("/user/quotas", key).status(), "an unregistered v1:reserved key is just an unknown key");
+
+        Res issued = admin("POST", "/admin/users/it-broker/keys", ADMIN_TOKEN, "{\"key\": \"" + key + "\"}");
+        assertEquals(201, issued.status(), issued.text());
+        assertEquals(key, issued.json().get("key").asText(), issued.text());
+        assertEquals(3, issued.json().get("reserved").asInt(), issued.text());
+        Res again = admin("POST", "/admin/users/it-other/keys", ADMIN_TOKEN, "{\"key\": \"" + key + "\"}");
+        assertEquals(409, again.status(), "a key belongs to one user: " + again.text());
+
+        Res streams = admin("GET", "/admin/users/it-broker/streams", ADMIN_TOKEN, null);
+        for (JsonNode s : streams.json().get("streams")) {
+            assertEquals(3, s.get("reserved").asInt(), streams.text());
+        }
+        Res quotas = get("/user/quotas", key);
+        assertEquals(200, quotas.status(), quotas.text());
+        assertEquals(3, quotas.json().get("dedicated_executor").asInt(), quotas.text());
+        assertEquals(3, quotas.json().get("dedicated_gpu").asInt(), quotas.text());
+
+        // Its sessions go first: the reserved user's younger session is claimed before two older ones.
+        String img = uploadImage("hello");
+        String input = uploadInput(new byte[0]);
+        createSession(KEY_A, sessionBody(img, input, true));
+        createSession(KEY_A, sessionBody(img, input, true));
+        String reserved = createSession(key, sessionBody(img, input, true));
+        Res r = work("/v1/work/claim", WORKER_TOKEN,
+                "{\"worker_id\":\"deployed-server-it\",\"types\":[\"exec\"],\"wait_seconds\":5,\"max\":1}");
+        assertEquals(200, r.status(), r.text());
+        assertEquals(reserved, r.json().get("tasks").get(0).get("job_id").asText(), r.text());
+    }
+
+    @Test
+    void aV1ReservedKeyRegisteredElsewhereReservesItsUsersNewStreamsAtFirstUse() throws Exception {
+        // As the bootstrap key or a key written into the table is registered: not through the admin API.
+        String key = "v1:reserved:4";
+        try (Connection c = TestDatabase.connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (key_hash, user_id, label) "
+                     + "VALUES (?, 'it-miner', 'it') ON CONFLICT (key_hash) DO NOTHING")) {
+            ps.setString(1, sha256Hex(key));
+            ps.executeUpdate();
+        }
+        Res first = get("/user/quotas", key);
+        assertEquals(200, first.status(), first.text());
+        assertEquals(4, first.json().get("dedicated_executor").asInt(), first.text());
+        assertEquals(4, first.json().get("dedicated_gpu").asInt(), first.text());
+        // What the administrator sets afterwards stays: the key only reserves streams it creates.
+        assertEquals(200, admin("PUT", "/admin/users/it-miner/streams/exec", ADMIN_TOKEN, "{\"reserved\": 1}").status());
+        Res later = get("/user/quotas", key);
+        assertEquals(1, later.json().get("dedicated_executor").asInt(), later.text());
+        assertEquals(4, later.json().get("dedicated_gpu").asInt(), later.text());
+    }
+
+    // -------------------------------------------------------------------------------------------
     // The agent's side
 
     /** A claimed task, as the work API hands it out. */
@@ -1024,6 +1179,19 @@ class DeployedServerIT {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** A call of the admin API with the admin token (none if null). */
+    private Res admin(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(api(path)).timeout(Duration.ofSeconds(30));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            b.header("x-bento-admin-token", token);
+        }
+        return send(b.build());
+    }
+
     private Res work(String path, String token, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(api(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
@@ -1065,6 +1233,10 @@ class DeployedServerIT {
         byte[] b = new byte[32];
         new Random(seed).nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    private static String sha256Hex(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes(s)));
     }
 
     private static byte[] bytes(String s) {

@@ -39,8 +39,24 @@ public class ApiKey {
         this.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     }
 
+    public String keyHash() {
+        return keyHash;
+    }
+
     public String userId() {
         return userId;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public OffsetDateTime createdAt() {
+        return createdAt;
+    }
+
+    public OffsetDateTime revokedAt() {
+        return revokedAt;
     }
 
     public boolean isRevoked() {

@@ -15,8 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * In-JVM wake-ups for long-poll claims: whoever makes tasks ready (creation, a completion that
  * releases dependents, a requeue) says so here after committing, and claims waiting for that
  * worker type wake up and query again. Claims never poll the database in a loop; a short
- * backstop timeout (in {@link TaskDb}) covers work made ready elsewhere (another server instance,
- * until LISTEN/NOTIFY relays it here through {@link #readyNow}).
+ * backstop timeout (in {@link TaskDb}) covers lost notices. Work made ready by another server
+ * instance on the same database is relayed here through {@link #readyNow} by the
+ * {@link ReadyTaskListener}.
  *
  * <p>Each waiter has its own {@link Condition}, registered under every worker type it claims for;
  * a notice for n tasks of a type wakes the n longest-waiting claims of that type, so a single
@@ -85,6 +86,28 @@ public final class ReadyTaskSignal {
                     w.condition.signal();
                     toWake--;
                 }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Work of any type may have become ready without notice (the listener for other instances
+     * reconnected): every waiting claim queries again.
+     */
+    public void wakeAll() {
+        lock.lock();
+        try {
+            for (int t = 0; t < TYPES; t++) {
+                versions[t]++;
+                for (Waiter w : waiters.get(t)) {
+                    if (!w.woken) {
+                        w.woken = true;
+                        w.condition.signal();
+                    }
+                }
+                waiters.get(t).clear();
             }
         } finally {
             lock.unlock();

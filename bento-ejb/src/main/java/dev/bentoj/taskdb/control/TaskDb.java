@@ -14,8 +14,10 @@ import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.TaskState;
 import dev.bentoj.taskdb.entity.TaskView;
 import dev.bentoj.taskdb.entity.WorkerType;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +33,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The scheduler: jobs as DAGs of tasks in PostgreSQL, claimed by workers with fencing tokens
@@ -55,11 +59,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream slots freed); their workers find out at the next heartbeat or report.
  *
  * <p>Every state change is one short transaction on a connection from the {@link DataSource}
- * (pooled by the server); a deadlock victim is retried. Tasks that become ready are announced
- * on the {@link ReadyTaskSignal} after commit, which wakes long-poll claims in this JVM; the
- * lease reaper ({@link #reapExpiredLeases}) must be called periodically by the owner. Thread-safe.
+ * (pooled by the server); a deadlock victim is retried; a lost connection surfaces as
+ * {@link Reason#DATABASE} and the next call gets a fresh one. Tasks that become ready are
+ * announced on the {@link ReadyTaskSignal} after commit, which wakes long-poll claims in this
+ * JVM. With several server instances on one database, each also announces them to the others
+ * ({@link TaskDbOptions#withReadyNotices}, a debounced {@code NOTIFY}) and relays theirs
+ * ({@link #listenToOtherInstances}). The owner calls the lease reaper
+ * ({@link #reapExpiredLeases}, one instance at a time by an advisory lock) every second or so,
+ * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe.
  */
-public final class TaskDb {
+public final class TaskDb implements AutoCloseable {
 
     /** Errors are cut to this many characters before they are stored (upstream: 1024). */
     static final int MAX_ERROR_CHARS = 4000;
@@ -70,6 +79,11 @@ public final class TaskDb {
     private final DataSource dataSource;
     private final TaskDbOptions options;
     private final ReadyTaskSignal signal;
+    /** Names this instance in its notices to other instances (so that it skips its own). */
+    private final String instanceId = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
+    /** NOTIFY to other instances, if {@link TaskDbOptions#readyNotices()}; else null. */
+    private final ReadyTaskNotifier notifier;
+    private final List<ReadyTaskListener> listeners = new CopyOnWriteArrayList<>();
     /** Stream ids by (user, type), filled after commits; streams are never deleted. */
     private final Map<StreamKey, Long> streamIds = new ConcurrentHashMap<>();
 
@@ -84,6 +98,48 @@ public final class TaskDb {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.options = Objects.requireNonNull(options, "options");
         this.signal = Objects.requireNonNull(signal, "signal");
+        this.notifier = options.readyNotices()
+                ? new ReadyTaskNotifier(dataSource, instanceId, options.noticeInterval()) : null;
+    }
+
+    /**
+     * Starts relaying other instances' ready notices to this instance's {@link #signal()}: a
+     * {@link ReadyTaskListener} on a dedicated connection from {@code unpooledConnections}
+     * (each call must open a new pgjdbc connection, such as a {@code PGSimpleDataSource} does:
+     * not the server's pool). Those instances need {@link TaskDbOptions#withReadyNotices}; this
+     * one too, for them to hear of its work. Stopped by {@link #close()}.
+     */
+    public ReadyTaskListener listenToOtherInstances(DataSource unpooledConnections) {
+        ReadyTaskListener listener = new ReadyTaskListener(unpooledConnections, signal, instanceId);
+        listeners.add(listener);
+        listener.start();
+        return listener;
+    }
+
+    /**
+     * As {@link #listenToOtherInstances(DataSource)}, connecting with a JDBC URL
+     * ({@code jdbc:postgresql://host:5432/bento}) and credentials (the server's pool cannot lend
+     * the listener its connection for good, and its connections may be wrapped).
+     */
+    public ReadyTaskListener listenToOtherInstances(String jdbcUrl, String user, String password) {
+        PGSimpleDataSource connections = new PGSimpleDataSource();
+        connections.setURL(jdbcUrl);
+        connections.setUser(user);
+        connections.setPassword(password == null ? "" : password);
+        connections.setApplicationName("bento-ready-listener");
+        connections.setConnectTimeout(5);
+        connections.setTcpKeepAlive(true);
+        return listenToOtherInstances(connections);
+    }
+
+    /** Stops the notices to and from other instances (the scheduler itself holds nothing else). */
+    @Override
+    public void close() {
+        listeners.forEach(ReadyTaskListener::close);
+        listeners.clear();
+        if (notifier != null) {
+            notifier.close();
+        }
     }
 
     /** The wake-up signal of this scheduler (for relaying notices from other instances). */
@@ -106,9 +162,11 @@ public final class TaskDb {
         requireUser(userId);
         requireTasks(tasks);
         Map<WorkerType, Integer> ready = new EnumMap<>(WorkerType.class);
+        Set<WorkerType> noticed = EnumSet.noneOf(WorkerType.class);
         Map<StreamKey, Long> learned = new HashMap<>();
         UUID jobId = inTransaction(c -> {
             ready.clear();
+            noticed.clear();
             learned.clear();
             Map<WorkerType, Long> streams = streamIds(c, userId, typesOf(tasks), learned);
             UUID id;
@@ -122,10 +180,11 @@ public final class TaskDb {
                 }
             }
             insertTasks(c, id, seq, streams, tasks, ready, false);
+            noticed.addAll(notifyOtherInstances(c, ready));
             return id;
         });
         streamIds.putAll(learned);
-        announce(ready);
+        announce(ready, noticed);
         return jobId;
     }
 
@@ -143,9 +202,11 @@ public final class TaskDb {
         Objects.requireNonNull(jobId, "jobId");
         requireTasks(tasks);
         Map<WorkerType, Integer> ready = new EnumMap<>(WorkerType.class);
+        Set<WorkerType> noticed = EnumSet.noneOf(WorkerType.class);
         Map<StreamKey, Long> learned = new HashMap<>();
         int created = inTransaction(c -> {
             ready.clear();
+            noticed.clear();
             learned.clear();
             JobRow job = lockJob(c, jobId);
             if (job.state != JobState.RUNNING) {
@@ -153,10 +214,12 @@ public final class TaskDb {
                         + job.state.id() + ": it takes no new tasks; stop working on it");
             }
             Map<WorkerType, Long> streams = streamIds(c, job.userId, typesOf(tasks), learned);
-            return insertTasks(c, jobId, job.seq, streams, tasks, ready, true);
+            int inserted = insertTasks(c, jobId, job.seq, streams, tasks, ready, true);
+            noticed.addAll(notifyOtherInstances(c, ready));
+            return inserted;
         });
         streamIds.putAll(learned);
-        announce(ready);
+        announce(ready, noticed);
         return created;
     }
 
@@ -469,8 +532,10 @@ public final class TaskDb {
         }
         UUID[] distinctJobs = new LinkedHashSet<>(List.of(jobIds)).toArray(UUID[]::new);
         Map<WorkerType, Integer> ready = new EnumMap<>(WorkerType.class);
+        Set<WorkerType> noticed = EnumSet.noneOf(WorkerType.class);
         List<Classified> result = inTransaction(c -> {
             ready.clear();
+            noticed.clear();
             try (PreparedStatement ps = c.prepareStatement(TaskSql.LOCK_JOBS)) {
                 ps.setArray(1, c.createArrayOf("uuid", distinctJobs));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -516,9 +581,10 @@ public final class TaskDb {
                 }
                 out.add(new Classified(o, f));
             }
+            noticed.addAll(notifyOtherInstances(c, ready));
             return out;
         });
-        announce(ready);
+        announce(ready, noticed);
         return result;
     }
 
@@ -542,8 +608,10 @@ public final class TaskDb {
         String message = truncate(error == null || error.isBlank() ? "no error message given" : error);
         WorkerType[] requeuedType = new WorkerType[1];
         Duration[] requeuedAfter = new Duration[1];
+        Set<WorkerType> noticed = EnumSet.noneOf(WorkerType.class);
         FailOutcome outcome = inTransaction(c -> {
             requeuedType[0] = null;
+            noticed.clear();
             JobRow job = lockJob(c, jobId);
             TaskRow task;
             try (PreparedStatement ps = c.prepareStatement(TaskSql.LOCK_TASK)) {
@@ -579,6 +647,9 @@ public final class TaskDb {
                 releaseSlot(c, task.streamId);
                 requeuedType[0] = task.type;
                 requeuedAfter[0] = backoff;
+                if (backoff.isZero()) {
+                    noticed.addAll(notifyOtherInstances(c, Map.of(task.type, 1)));
+                }
                 return FailOutcome.RETRY_SCHEDULED;
             }
             try (PreparedStatement ps = c.prepareStatement(TaskSql.FAIL_TASK)) {
@@ -595,6 +666,9 @@ public final class TaskDb {
         });
         if (requeuedType[0] != null) {
             signal.readyIn(requeuedType[0], requeuedAfter[0]);
+            if (notifier != null && !noticed.contains(requeuedType[0])) {
+                notifier.readyIn(requeuedType[0], requeuedAfter[0]);
+            }
         }
         return outcome;
     }
@@ -613,12 +687,38 @@ public final class TaskDb {
     /**
      * One pass of the lease reaper: every running attempt whose lease expired (up to
      * {@link TaskDbOptions#reapBatchSize()}) fails as a retryable failure: requeued with back-off
-     * while attempts are left, else the task and its job fail. Safe to run from several places
-     * at once (each attempt is fenced). Call it every second or so.
+     * while attempts are left, else the task and its job fail. Call it every second or so, from
+     * every server instance: a pass first takes a transaction-level advisory lock
+     * ({@link TaskSql#TRY_REAPER_LOCK}) and does nothing if another instance's reaper holds it, so
+     * one reaper runs at a time. The lock is held by a transaction left open on a connection of
+     * its own for the pass (two connections in all); each requeue is its own fenced transaction,
+     * so even without the lock (its connection lost mid-pass) no attempt is requeued twice.
      *
-     * @return how many attempts were reaped
+     * @return how many attempts were reaped (0 also when another instance is reaping)
      */
     public int reapExpiredLeases() {
+        try (Connection guard = dataSource.getConnection()) {
+            guard.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = guard.prepareStatement(TaskSql.TRY_REAPER_LOCK)) {
+                    ps.setLong(1, TaskSql.REAPER_LOCK_KEY);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            return 0;
+                        }
+                    }
+                }
+                return reapUnderLock();
+            } finally {
+                rollbackQuietly(guard); // ends the transaction: releases the lock
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private int reapUnderLock() {
         record Expired(UUID jobId, String taskId, int attempt, String workerId, int timeoutSeconds) {
         }
         List<Expired> expired = withConnection(c -> {
@@ -650,6 +750,53 @@ public final class TaskDb {
             }
         }
         return reaped;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Retention
+
+    /**
+     * Jobs pruned per transaction by {@link #pruneFinishedJobs(Duration)}: a few thousand task
+     * rows for ordinary jobs, some 0.1 s of locks and WAL per transaction.
+     */
+    static final int PRUNE_BATCH_JOBS = 50;
+
+    /**
+     * Retention: deletes the task rows (and dependency edges) of jobs that ended (succeeded,
+     * failed, aborted, timed out) more than {@code olderThan} ago, in transactions of at most
+     * {@value #PRUNE_BATCH_JOBS} jobs, until none is left. Job rows stay: {@link #jobStatus}
+     * still answers with the state, error, times and stats (a job without stats keeps its first
+     * task's output as stats); task counts, outputs and {@link #tasksOf} are gone. Running jobs
+     * are never touched. Safe to run on several instances at once.
+     *
+     * @return how many jobs were pruned
+     */
+    public int pruneFinishedJobs(Duration olderThan) {
+        return pruneFinishedJobs(olderThan, PRUNE_BATCH_JOBS);
+    }
+
+    int pruneFinishedJobs(Duration olderThan, int batchJobs) {
+        if (olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must not be negative");
+        }
+        double seconds = olderThan.toNanos() / 1e9;
+        int total = 0;
+        while (true) {
+            int pruned = inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(TaskSql.PRUNE_FINISHED_JOBS)) {
+                    ps.setDouble(1, seconds);
+                    ps.setInt(2, batchJobs);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                }
+            });
+            total += pruned;
+            if (pruned < batchJobs) {
+                return total;
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -935,8 +1082,20 @@ public final class TaskDb {
                 + "; its lease expired or it was retried); stop working on it");
     }
 
-    private void announce(Map<WorkerType, Integer> ready) {
+    /**
+     * In the transaction that made {@code ready} tasks ready, before its commit: NOTIFY the other
+     * instances (debounced, see {@link ReadyTaskNotifier}); returns the types so announced.
+     */
+    private Set<WorkerType> notifyOtherInstances(Connection c, Map<WorkerType, Integer> ready) throws SQLException {
+        return notifier == null ? Set.of() : notifier.notifyInTransaction(c, ready);
+    }
+
+    /** After the commit: wakes the claims waiting here; the other instances hear of the rest later. */
+    private void announce(Map<WorkerType, Integer> ready, Set<WorkerType> noticed) {
         ready.forEach(signal::readyNow);
+        if (notifier != null) {
+            notifier.afterCommit(ready, noticed);
+        }
     }
 
     private static Set<WorkerType> typesOf(List<TaskSpec> tasks) {
@@ -1045,6 +1204,16 @@ public final class TaskDb {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /** Ends the guard transaction of a reaper pass; a broken connection has ended it already. */
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the session is gone, and its lock with it
         }
     }
 

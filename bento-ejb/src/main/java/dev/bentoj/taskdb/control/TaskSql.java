@@ -2,7 +2,8 @@ package dev.bentoj.taskdb.control;
 
 /**
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
- * Schema and invariants: {@code db/migration/V1__taskdb.sql}.
+ * Schema and invariants: {@code db/migration/V1__taskdb.sql}; retention and storage settings:
+ * {@code V3__retention_and_churn.sql}.
  *
  * <p>Locking discipline, which is what keeps these statements free of lost updates and (almost)
  * of deadlocks: anything that changes a job's DAG or finishes one of its tasks first locks the
@@ -369,6 +370,82 @@ final class TaskSql {
             WHERE state = 'running' AND lease_expires_at < now()
             ORDER BY lease_expires_at
             LIMIT ?
+            """;
+
+    /**
+     * Key of the transaction-level advisory lock that makes the lease reaper run on one server
+     * instance at a time ("BENTOREP" in ASCII; no other advisory lock is used on this database).
+     */
+    static final long REAPER_LOCK_KEY = 0x42454E544F524550L;
+
+    /**
+     * Taken by a reaper pass in a transaction that stays open for the pass; false at once if the
+     * reaper of another instance holds it. Released by the end of that transaction, so a reaper
+     * whose connection dies cannot keep it. The lock saves work only: every requeue is fenced
+     * on its own ({@link #LOCK_TASK}), so two reapers would still never requeue one attempt twice.
+     */
+    static final String TRY_REAPER_LOCK = """
+            SELECT pg_try_advisory_xact_lock(?)
+            """;
+
+    /**
+     * Tells other server instances that tasks became ready: one NOTIFY per payload
+     * ({@code type:tasks:origin}, see {@code ReadyNotice}). Inside a transaction the notices are
+     * delivered at its commit and dropped by a rollback. Parameters: channel, payloads (text[]).
+     */
+    static final String NOTIFY_READY = """
+            SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p
+            """;
+
+    /**
+     * Subscribes the listener's session to other instances' notices ({@link #NOTIFY_READY}); it
+     * lasts as long as the session, which is why the listener has a connection of its own.
+     */
+    static final String LISTEN_READY = "LISTEN " + ReadyNotice.CHANNEL;
+
+    /** Names the listener's session in pg_stat_activity (whatever DataSource opened it). */
+    static final String NAME_LISTENER_SESSION = "SET application_name = 'bento-ready-listener'";
+
+    /**
+     * The listener's liveness probe after a quiet spell: a connection that died silently (no
+     * RST from a vanished host) fails here instead of waiting for notices forever.
+     */
+    static final String PROBE = "SELECT 1";
+
+    /**
+     * One batch of retention: up to n jobs that ended more than the given seconds ago and still
+     * have task rows lose them (tasks and edges), oldest first; the job rows stay, so their
+     * status, error and stats still answer. Through the partial index jobs_awaiting_prune, so a
+     * pass never rereads jobs already pruned. SKIP LOCKED: two instances pruning at once split
+     * the work, and a job row another transaction holds waits for the next pass. A job that has
+     * no stats keeps its first task's output as its stats (the executor's statistics of a
+     * session are its init task's output). The edges are deleted by job id, in their primary
+     * key's order; the foreign keys' cascades from the deleted tasks are then one index probe
+     * each (task_deps' primary key and task_deps_by_post) and find nothing left. Returns the
+     * number of jobs and of task rows pruned. Parameters: seconds, n.
+     */
+    static final String PRUNE_FINISHED_JOBS = """
+            WITH old AS (
+                SELECT id FROM jobs
+                WHERE state <> 'running' AND pruned_at IS NULL
+                  AND finished_at < now() - make_interval(secs => ?)
+                ORDER BY finished_at
+                LIMIT ?
+                FOR NO KEY UPDATE SKIP LOCKED
+            ), kept AS (
+                UPDATE jobs j
+                SET pruned_at = now(),
+                    stats = coalesce(j.stats, (SELECT t.output FROM tasks t WHERE t.job_id = j.id
+                                               ORDER BY t.seq LIMIT 1))
+                FROM old WHERE j.id = old.id
+                RETURNING j.id
+            ), edges AS (
+                DELETE FROM task_deps d USING old WHERE d.job_id = old.id
+            ), gone AS (
+                DELETE FROM tasks t USING old WHERE t.job_id = old.id
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM kept) AS jobs, (SELECT count(*) FROM gone) AS tasks
             """;
 
     /** The job row for the status API; started_at falls back to its tasks while none completed. */

@@ -64,6 +64,40 @@ class ReadyTaskSignalTest {
     }
 
     @Test
+    void wakeAllWakesEveryWaiterOfEveryType() throws Exception {
+        ReadyTaskSignal signal = new ReadyTaskSignal();
+        CompletableFuture<?>[] woken = new CompletableFuture<?>[4];
+        for (int i = 0; i < woken.length; i++) {
+            Set<WorkerType> types = Set.of(i % 2 == 0 ? PROVE : EXEC);
+            woken[i] = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return signal.await(types, signal.version(types), LONG_WAIT);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        while (signal.waiting(PROVE) + signal.waiting(EXEC) < woken.length) {
+            Thread.sleep(1);
+        }
+        signal.wakeAll();
+        CompletableFuture.allOf(woken).get(5, TimeUnit.SECONDS);
+        assertEquals(0, signal.waiting(PROVE) + signal.waiting(EXEC));
+    }
+
+    @Test
+    void noticePayloadsRoundTripAndStrayOnesAreIgnored() {
+        ReadyNotice notice = new ReadyNotice(PROVE, 12, "3f9a");
+        assertEquals("prove:12:3f9a", notice.payload());
+        assertEquals(notice, ReadyNotice.parse(notice.payload()));
+        assertEquals(new ReadyNotice(JOIN, 1, ""), ReadyNotice.parse("join"), "a bare type, as sent from psql");
+        assertEquals(null, ReadyNotice.parse("gpu:3:x"));
+        assertEquals(null, ReadyNotice.parse("prove:many:x"));
+        assertEquals(null, ReadyNotice.parse("prove:0:x"));
+        assertEquals(null, ReadyNotice.parse(null));
+    }
+
+    @Test
     void waitEndsEmptyAtTheTimeout() throws Exception {
         ReadyTaskSignal signal = new ReadyTaskSignal();
         assertFalse(signal.await(Set.of(EXEC), signal.version(Set.of(EXEC)), TimeUnit.MILLISECONDS.toNanos(50)));

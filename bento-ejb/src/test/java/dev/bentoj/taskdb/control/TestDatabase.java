@@ -52,6 +52,26 @@ final class TestDatabase implements AutoCloseable {
         return pool;
     }
 
+    /** A new, unpooled connection at each call (for ready-task listeners). */
+    DataSource unpooled() {
+        return source(name);
+    }
+
+    /**
+     * Terminates every other session on this database (pooled connections, listeners), as a
+     * PostgreSQL restart would, without disturbing other databases; returns how many.
+     */
+    int terminateConnections() {
+        try (Connection c = source(name).getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                     + " WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot terminate the sessions of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Empties every TaskDB table (between tests of one class). */
     void truncate() {
         execute("TRUNCATE task_deps, tasks, jobs, streams RESTART IDENTITY CASCADE");
@@ -115,7 +135,12 @@ final class TestDatabase implements AutoCloseable {
             Connection physical = idle.poll();
             if (physical == null) {
                 if (opened.incrementAndGet() <= max) {
-                    physical = source.getConnection();
+                    try {
+                        physical = source.getConnection();
+                    } catch (SQLException | RuntimeException e) {
+                        opened.decrementAndGet(); // the database is down: no slot taken
+                        throw e;
+                    }
                     all.add(physical);
                 } else {
                     opened.decrementAndGet();

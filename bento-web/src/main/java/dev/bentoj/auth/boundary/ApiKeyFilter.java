@@ -1,6 +1,7 @@
 package dev.bentoj.auth.boundary;
 
 import dev.bentoj.auth.control.ApiKeys;
+import dev.bentoj.taskdb.control.Streams;
 import dev.bentoj.web.errors.ApiError;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -12,8 +13,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Authenticates Bonsai API calls by {@code x-api-key}. The agent work API ({@code v1/work/…})
- * has its own worker token and {@code /version} is public. In open mode (off unless
- * {@code BENTO_AUTH_OPEN=true}) every caller is the user {@code default}.
+ * has its own worker token, the admin API ({@code admin/…}) the admin token, and
+ * {@code /version} is public. In open mode (off unless {@code BENTO_AUTH_OPEN=true}) every
+ * caller is the user {@code default}.
+ *
+ * <p>A registered key of the upstream form {@code v1:reserved:N} also gives its user's streams
+ * N reserved slots when they are first created (as upstream); streams that exist already keep
+ * their settings, so what an administrator set stays.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
@@ -28,13 +34,16 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     Caller caller;
 
     @Inject
+    Streams streams;
+
+    @Inject
     @ConfigProperty(name = "bento.auth.open", defaultValue = "false")
     boolean openMode;
 
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath().replaceAll("^/+", "");
-        if (path.equals("version") || path.startsWith("v1/work")) {
+        if (path.equals("version") || path.startsWith("v1/work") || AdminTokenFilter.isAdminPath(path)) {
             return;
         }
         if (openMode) {
@@ -46,6 +55,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
             throw ApiError.unauthorized("missing x-api-key header: every request needs an API key"
                     + " (./bento up prints one as BENTO_API_KEY)");
         }
-        caller.authenticate(keys.userOf(key).orElseThrow(() -> ApiError.unauthorized("unknown or revoked API key")));
+        String user = keys.userOf(key).orElseThrow(() -> ApiError.unauthorized("unknown or revoked API key"));
+        ApiKeys.reservationOf(key).ifPresent(reserved -> streams.createReserved(user, reserved));
+        caller.authenticate(user);
     }
 }

@@ -5,6 +5,8 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
 import java.util.logging.Level;
@@ -12,11 +14,16 @@ import java.util.logging.Logger;
 
 /**
  * Requeues tasks whose lease expired (their agent died or lost the network), every 2 seconds;
- * from the moment the schema is migrated ({@code Database}), not before.
+ * from the moment the schema is migrated ({@code Database}), not before. Every server instance
+ * runs it; TaskDb lets one pass at a time do the work (an advisory lock in the database).
+ * Bean-managed transactions: TaskDb runs its own, and a reaper pass holds its lock in a
+ * transaction on a connection of its own, which a container transaction would share with the
+ * pass's other statements.
  */
 @Singleton
 @Startup
 @DependsOn("Database")
+@TransactionManagement(TransactionManagementType.BEAN)
 public class LeaseReaper {
     private static final Logger LOG = Logger.getLogger(LeaseReaper.class.getName());
 

@@ -2,14 +2,20 @@ package dev.bentoj.web.platform;
 
 import dev.bentoj.sessions.control.Sessions;
 import dev.bentoj.storage.control.ObjectStore;
+import dev.bentoj.taskdb.control.Streams;
+import dev.bentoj.taskdb.control.ReadyTaskSignal;
 import dev.bentoj.taskdb.control.TaskDb;
+import dev.bentoj.taskdb.control.TaskDbOptions;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The business components of bento-ejb that are plain classes over the pool, made CDI beans
@@ -34,10 +40,49 @@ public class Controls {
     @jakarta.inject.Inject
     int execLeaseSeconds;
 
+    /**
+     * Several server instances on one database: announce ready tasks to the others and relay
+     * theirs, so that an agent's long-poll on one instance wakes for work made ready on another
+     * (env BENTO_READY_NOTICES; off, work made elsewhere is found by the 1 s backstop poll).
+     */
+    @ConfigProperty(name = "bento.ready.notices", defaultValue = "true")
+    @jakarta.inject.Inject
+    boolean readyNotices;
+
+    // The listener's own connection: the same settings the pool is made from (see Database).
+    @ConfigProperty(name = "bento.db.url", defaultValue = Database.DEFAULT_URL)
+    @jakarta.inject.Inject
+    String dbUrl;
+
+    @ConfigProperty(name = "bento.db.user", defaultValue = "postgres")
+    @jakarta.inject.Inject
+    String dbUser;
+
+    @ConfigProperty(name = "bento.db.password")
+    @jakarta.inject.Inject
+    Optional<String> dbPassword;
+
     @Produces
     @Singleton
     TaskDb taskDb() {
-        return new TaskDb(dataSource);
+        if (!readyNotices) {
+            return new TaskDb(dataSource);
+        }
+        TaskDb taskDb = new TaskDb(dataSource, TaskDbOptions.defaults().withReadyNotices(Duration.ofMillis(5)),
+                new ReadyTaskSignal());
+        taskDb.listenToOtherInstances(dbUrl, dbUser, dbPassword.orElse(""));
+        return taskDb;
+    }
+
+    /** Stops the listener thread and the notifier's timer with the application. */
+    void closeTaskDb(@Disposes TaskDb taskDb) {
+        taskDb.close();
+    }
+
+    @Produces
+    @Singleton
+    Streams streams() {
+        return new Streams(dataSource);
     }
 
     @Produces
