@@ -56,7 +56,7 @@ final class TaskDbBench {
     private static final List<Logger> QUIETED = new ArrayList<>();
 
     record Options(Set<String> cells, int drainTasks, boolean quick, int rounds, int batch, int wakeSeconds,
-            int soakSeconds, int drainLimitSeconds) {
+            int soakSeconds, int drainLimitSeconds, int[] drainWorkers) {
 
         static Options parse(String[] args) {
             Set<String> cells = new LinkedHashSet<>(CELLS);
@@ -67,6 +67,7 @@ final class TaskDbBench {
             Integer wakeSeconds = null;
             Integer soakSeconds = null;
             Integer drainLimit = null;
+            int[] drainWorkers = DRAIN_WORKERS;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--cells" -> {
@@ -84,9 +85,10 @@ final class TaskDbBench {
                     case "--wake-seconds" -> wakeSeconds = Integer.parseInt(args[++i]);
                     case "--soak-seconds" -> soakSeconds = Integer.parseInt(args[++i]);
                     case "--drain-limit-seconds" -> drainLimit = Integer.parseInt(args[++i]);
+                    case "--workers" -> drainWorkers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (options: --cells " + String.join(",", CELLS) + ", --jobs N (drain tasks),"
-                            + " --quick, --rounds N, --batch N, --wake-seconds N, --soak-seconds N, --drain-limit-seconds N)");
+                            + " --quick, --rounds N, --batch N, --wake-seconds N, --soak-seconds N, --drain-limit-seconds N, --workers 1,4,16,64 (drain))");
                 }
             }
             if (batch < 1 || batch > TaskDb.MAX_CLAIM) {
@@ -94,9 +96,9 @@ final class TaskDbBench {
             }
             return new Options(cells, drainTasks != null ? drainTasks : quick ? 10_000 : 50_000, quick,
                     rounds != null ? rounds : quick ? 1 : 3, batch,
-                    wakeSeconds != null ? wakeSeconds : quick ? 10 : 60,
+                    wakeSeconds != null ? wakeSeconds : quick ? 6 : 60,
                     soakSeconds != null ? soakSeconds : quick ? 30 : 120,
-                    drainLimit != null ? drainLimit : quick ? 3 : 10);
+                    drainLimit != null ? drainLimit : quick ? 3 : 10, drainWorkers);
         }
     }
 
@@ -111,7 +113,7 @@ final class TaskDbBench {
         out.put("bench", "taskdb");
         out.put("db_scheduler", DbSchedulerAnchor.version());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
-        out.put("quick", o.quick() ? "yes" : "no");
+        out.put("quick", o.quick());
         long started = System.nanoTime();
         try (BenchDatabase db = BenchDatabase.create()) {
             out.put("postgresql", db.serverVersion());
@@ -164,7 +166,7 @@ final class TaskDbBench {
 
     private static Map<String, Object> drain(BenchDatabase db, DbSchedulerAnchor anchor, Options o) throws Exception {
         int n = o.drainTasks();
-        System.out.println("drain: " + n + " no-op tasks, workers " + Arrays.toString(DRAIN_WORKERS)
+        System.out.println("drain: " + n + " no-op tasks, workers " + Arrays.toString(o.drainWorkers())
                 + "; TaskDB: claims up to " + o.batch() + " per statement and completes them in one fenced call,"
                 + " tasks created in jobs of " + TASKS_PER_JOB + "; db-scheduler: one thread per worker;"
                 + " a run is cut after " + o.drainLimitSeconds() + " s (rate = tasks done / time);"
@@ -182,7 +184,7 @@ final class TaskDbBench {
         int cut = 0;
         int dbsCut = 0;
         Map<Integer, double[]> medians = new LinkedHashMap<>();
-        for (int m : DRAIN_WORKERS) {
+        for (int m : o.drainWorkers()) {
             double[] ours = new double[o.rounds()];
             double[] theirs = new double[o.rounds()];
             for (int r = 0; r < o.rounds(); r++) {
@@ -208,7 +210,7 @@ final class TaskDbBench {
             }
             medians.put(m, new double[] {ExecuteBench.median(ours), ExecuteBench.median(theirs)});
         }
-        double[] at16 = medians.get(16);
+        double[] at16 = medians.getOrDefault(16, new double[] {Double.NaN, Double.NaN});
         out.put("tasks_per_s", Math.round(at16[0]));
         out.put("db_scheduler_tasks_per_s", Math.round(at16[1]));
         out.put("ratio", round2(at16[0] / at16[1]));
@@ -299,7 +301,8 @@ final class TaskDbBench {
         System.out.printf("wake: 4 idle workers, one task every 50 ms, %d s each in %d segments of %.1f s"
                 + " (A B B A …); ready (commit of the task's creation) -> claimed (claim returned / handler"
                 + " started); TaskDB waits in an in-process long-poll claim%n", o.wakeSeconds(), segments, segment);
-        wakeTaskDb(db, 1, new Latencies()); // warm-up
+        AtomicInteger duplicates = new AtomicInteger();
+        wakeTaskDb(db, 1, new Latencies(), duplicates); // warm-up
         anchor.wake(1, 4, 50, new Latencies());
         Latencies ours = new Latencies();
         Latencies theirs = new Latencies();
@@ -309,11 +312,11 @@ final class TaskDbBench {
             Latencies a = new Latencies();
             Latencies b = new Latencies();
             if (s % 2 == 0) {
-                lost += wakeTaskDb(db, segment, a);
+                lost += wakeTaskDb(db, segment, a, duplicates);
                 dbsLost += anchor.wake(segment, 4, 50, b);
             } else {
                 dbsLost += anchor.wake(segment, 4, 50, b);
-                lost += wakeTaskDb(db, segment, a);
+                lost += wakeTaskDb(db, segment, a, duplicates);
             }
             System.out.printf("  segment %d: TaskDB p50 %.2f / p99 %.2f ms, db-scheduler p50 %.2f / p99 %.2f ms%n",
                     s + 1, a.percentileMs(50), a.percentileMs(99), b.percentileMs(50), b.percentileMs(99));
@@ -329,13 +332,14 @@ final class TaskDbBench {
         out.put("target_p50_ms", 1);
         out.put("target_p99_ms", 5);
         out.put("lost", lost);
-        out.put("duplicates", 0);
+        out.put("duplicates", duplicates.get());
         out.put("db_scheduler_lost", dbsLost);
         return out;
     }
 
     /** One wake segment: returns how many tasks were not claimed within 2 s of the last one's creation. */
-    private static int wakeTaskDb(BenchDatabase db, double seconds, Latencies out) throws Exception {
+    private static int wakeTaskDb(BenchDatabase db, double seconds, Latencies out, AtomicInteger duplicates)
+            throws Exception {
         db.reset();
         try (TaskDb taskDb = new TaskDb(db.timed())) {
             Map<UUID, Long> ready = new ConcurrentHashMap<>();
@@ -351,7 +355,9 @@ final class TaskDbBench {
                     }
                     List<Completion> results = new ArrayList<>();
                     for (TaskClaim c : claims) {
-                        claimed.put(c.jobId(), t);
+                        if (claimed.putIfAbsent(c.jobId(), t) != null) {
+                            duplicates.incrementAndGet();
+                        }
                         results.add(new Completion(c.jobId(), c.taskId(), c.attempt(), null));
                     }
                     taskDb.completeAll(results);
@@ -633,18 +639,19 @@ final class TaskDbBench {
      * with the moment each user's tasks became ready; figures computed afterwards.
      */
     static final class SlotLog {
-        private record Event(long at, String owner, int delta) {
+        /** {@code asked}: when the claim that got the slot was sent (for a release: its time too). */
+        private record Event(long at, long asked, String owner, int delta) {
         }
 
         private final List<Event> events = new ArrayList<>();
         private final Map<String, Long> readyAt = new ConcurrentHashMap<>();
 
-        synchronized void claimed(String owner, String task, long at) {
-            events.add(new Event(at, owner, +1));
+        synchronized void claimed(String owner, long asked, long at) {
+            events.add(new Event(at, asked, owner, +1));
         }
 
         synchronized void released(String owner, long at) {
-            events.add(new Event(at, owner, -1));
+            events.add(new Event(at, at, owner, -1));
         }
 
         void readyAt(String user, long at) {
@@ -652,7 +659,7 @@ final class TaskDbBench {
         }
 
         synchronized void rename(Map<String, String> owners) {
-            events.replaceAll(e -> new Event(e.at, owners.getOrDefault(e.owner, e.owner), e.delta));
+            events.replaceAll(e -> new Event(e.at, e.asked, owners.getOrDefault(e.owner, e.owner), e.delta));
         }
 
         private synchronized List<Event> sorted() {
@@ -663,8 +670,9 @@ final class TaskDbBench {
 
         /**
          * For {@code user}, from the moment its tasks became ready: its wait until each claim;
-         * how long until it held {@code slots} running tasks and how many other users' tasks were
-         * claimed meanwhile; its time-weighted mean of running tasks until its last claim.
+         * how long until it held {@code slots} running tasks and how many claims sent after that
+         * moment went to other users meanwhile; its time-weighted mean of running tasks until its
+         * last claim.
          */
         Map<String, Object> slotFigures(String user, int slots, String prefix) {
             long from = readyAt.get(user);
@@ -683,8 +691,8 @@ final class TaskDbBench {
                     if (heldAt < 0 && running >= slots && e.at >= from) {
                         heldAt = e.at;
                     }
-                } else if (e.delta > 0 && e.at > from && heldAt < 0) {
-                    othersBefore++;
+                } else if (e.delta > 0 && e.asked > from && heldAt < 0) {
+                    othersBefore++; // a claim sent after the user's tasks were ready went elsewhere
                 }
             }
             // time-weighted mean of the user's running count over [from, lastClaim]
@@ -846,9 +854,10 @@ final class TaskDbBench {
         return Crew.start(workers, "fair", w -> {
             String worker = "fair-" + w;
             while (!stop.get()) {
+                long asked = System.nanoTime();
                 for (TaskClaim c : taskDb.claim(worker, PROVE, 1, Duration.ofMillis(200))) {
                     String owner = c.jobId().toString();
-                    log.claimed(owner, c.taskId(), System.nanoTime());
+                    log.claimed(owner, asked, System.nanoTime());
                     if (c.attempt() > 1) {
                         duplicates.incrementAndGet();
                     }
@@ -1193,7 +1202,12 @@ final class TaskDbBench {
             deadHeld = db.deadTuples("tasks", "jobs", "streams");
             held.rollback();
         }
-        boolean drained = load.finish(60_000);
+        load.finish(30_000);
+        // Whatever the workers did not get to is still queued, not lost: lost = created but gone
+        // or ended other than done.
+        long rows = db.queryLong("SELECT count(*) FROM tasks");
+        long unfinished = db.queryLong("SELECT count(*) FROM tasks WHERE state IN ('pending', 'ready', 'running')");
+        long ended = db.queryLong("SELECT count(*) FROM tasks WHERE state IN ('failed', 'cancelled')");
         double clean = completedMid * 1e9 / (mid - t0);
         double dirty = (completedEnd - completedMid) * 1e9 / (end - mid);
         System.out.printf("  clean %.0f tasks/s (backlog %d at its end), held %.0f tasks/s (backlog %d)%n",
@@ -1209,7 +1223,8 @@ final class TaskDbBench {
         out.putAll(load.latencies(mid, end).summary("held_claim_"));
         out.put("dead_tuples_clean", deadClean);
         out.put("dead_tuples_held", deadHeld);
-        out.put("lost", drained ? 0 : load.produced.get() - load.completed.get());
+        out.put("still_queued_30s_after", unfinished);
+        out.put("lost", load.produced.get() - rows + ended);
         out.put("duplicates", load.duplicates.get());
         return out;
     }
