@@ -39,6 +39,17 @@ import java.util.logging.Logger;
  * connection pool ({@link BenchDatabase}), interleaved A B B A, medians where a cell compares
  * the two. Every task is a no-op unless the cell gives it a duration; every run starts from empty
  * tables. The last line is JSON: one object per cell.
+ * <ul>
+ * <li>drain: N independent tasks, M workers; ours claim up to {@code --batch} per statement and
+ * complete them in one fenced {@code completeAll}.</li>
+ * <li>wake: 4 idle workers, a task every 50 ms; commit of its creation -> claimed.</li>
+ * <li>dag: 100 jobs of 130 tasks at once, 16 workers: tasks/s, makespan, parent done -> child
+ * claimed; then jobs one at a time on idle workers.</li>
+ * <li>fair: a reserved user against a flood, then 2:1 multipliers (ours; db-scheduler's FIFO for
+ * reference).</li>
+ * <li>lease: a worker process dies mid-run; reclaim time, losses, duplicates, its late results.</li>
+ * <li>soak: 70 % of capacity, clean and then while another session holds a transaction open.</li>
+ * </ul>
  */
 final class TaskDbBench {
     private TaskDbBench() {
@@ -96,7 +107,7 @@ final class TaskDbBench {
             }
             return new Options(cells, drainTasks != null ? drainTasks : quick ? 10_000 : 50_000, quick,
                     rounds != null ? rounds : quick ? 1 : 3, batch,
-                    wakeSeconds != null ? wakeSeconds : quick ? 6 : 60,
+                    wakeSeconds != null ? wakeSeconds : quick ? 10 : 60,
                     soakSeconds != null ? soakSeconds : quick ? 30 : 120,
                     drainLimit != null ? drainLimit : quick ? 3 : 10, drainWorkers);
         }
@@ -169,8 +180,8 @@ final class TaskDbBench {
         System.out.println("drain: " + n + " no-op tasks, workers " + Arrays.toString(o.drainWorkers())
                 + "; TaskDB: claims up to " + o.batch() + " per statement and completes them in one fenced call,"
                 + " tasks created in jobs of " + TASKS_PER_JOB + "; db-scheduler: one thread per worker;"
-                + " a run is cut after " + o.drainLimitSeconds() + " s (rate = tasks done / time);"
-                + " A B B A, median of " + o.rounds());
+                + " a run is cut after " + o.drainLimitSeconds() + " s (rate = tasks done / time); "
+                + order(o.rounds()));
         drainTaskDb(db, 5_000, 4, o.batch(), o.drainLimitSeconds()); // warm-up: JIT, plans, pool
         anchor.drain(5_000, 4, o.drainLimitSeconds());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -472,7 +483,7 @@ final class TaskDbBench {
         System.out.println("dag: " + jobs + " jobs x " + dag.size() + " tasks (init, 64 prove, 63 join, resolve,"
                 + " finalize), all submitted at once, " + workers + " workers of every type; TaskDB: claims up to "
                 + o.batch() + "; db-scheduler: dependencies emulated with its own table bench_dag_waiting;"
-                + " A B B A, median of " + o.rounds() + "; then jobs one at a time on idle workers (release latency"
+                + " " + order(o.rounds()) + "; then jobs one at a time on idle workers (release latency"
                 + " without queueing)");
         dagTaskDb(db, dag, 10, workers, o.batch(), false); // warm-up
         anchor.dag(dag, 10, workers, false);
@@ -1202,7 +1213,7 @@ final class TaskDbBench {
             deadHeld = db.deadTuples("tasks", "jobs", "streams");
             held.rollback();
         }
-        load.finish(30_000);
+        load.finish(o.quick() ? 10_000 : 30_000);
         // Whatever the workers did not get to is still queued, not lost: lost = created but gone
         // or ended other than done.
         long rows = db.queryLong("SELECT count(*) FROM tasks");
@@ -1223,7 +1234,7 @@ final class TaskDbBench {
         out.putAll(load.latencies(mid, end).summary("held_claim_"));
         out.put("dead_tuples_clean", deadClean);
         out.put("dead_tuples_held", deadHeld);
-        out.put("still_queued_30s_after", unfinished);
+        out.put("still_queued_after_drain", unfinished);
         out.put("lost", load.produced.get() - rows + ended);
         out.put("duplicates", load.duplicates.get());
         return out;
@@ -1324,6 +1335,12 @@ final class TaskDbBench {
             Thread.sleep(2);
         }
         return true;
+    }
+
+    /** How the runs of a comparing cell are ordered, in words. */
+    private static String order(int rounds) {
+        return rounds == 1 ? "TaskDB then db-scheduler, one run each"
+                : "TaskDB and db-scheduler interleaved A B B A …, median of " + rounds;
     }
 
     static double round2(double x) {
