@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -120,15 +119,5 @@ public final class WorkClient {
         if (r.statusCode() / 100 != 2) {
             throw new IOException("work API " + what + " answered " + r.statusCode() + ": " + r.body());
         }
-    }
-
-    static List<String> split(String csv) {
-        List<String> out = new ArrayList<>();
-        for (String s : csv.split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
-            }
-        }
-        return out;
     }
 }

@@ -41,15 +41,6 @@ public record Segment(
         return 1L << po2;
     }
 
-    /** The register x{@code r} before the segment (x0 is always 0). */
-    public int registerBefore(int r) {
-        return pagesBefore[pageIndices.length - 1][r];
-    }
-
-    public int registerAfter(int r) {
-        return pagesAfter[pageIndices.length - 1][r];
-    }
-
     /** Same execution, compared by content (arrays included). */
     public boolean sameAs(Segment o) {
         return index == o.index && po2 == o.po2 && prePc == o.prePc && postPc == o.postPc
