@@ -36,6 +36,14 @@ public interface Air {
         return new int[0][];
     }
 
+    /**
+     * The Merkle root of the preprocessed columns' LDE at this height and blowup, if the AIR
+     * pins or caches it; null makes the verifier compute it (a full LDE and commitment).
+     */
+    default dev.bentoj.zkvm.hash.Digest preprocessedRoot(int logN, int logBlowup) {
+        return null;
+    }
+
     default List<Interaction> interactions() {
         return List.of();
     }

@@ -1,7 +1,10 @@
 package dev.bentoj.zkvm.exec;
 
 import dev.bentoj.zkvm.elf.Program;
+import dev.bentoj.zkvm.hash.Digest;
 import dev.bentoj.zkvm.image.MemoryImage;
+import dev.bentoj.zkvm.image.MemoryTree;
+import dev.bentoj.zkvm.image.PageMultiproof;
 
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -70,6 +73,10 @@ public final class Executor {
 
     private boolean halted;
     private int exitCode;
+    /** The memory tree as of the open segment's start, kept only for page proofs. */
+    private MemoryTree tree;
+    /** In replay mode the siblings come from the replayed segment. */
+    private Digest[] replaySiblings;
 
     /** Prepares to run {@code program} from its entry point, reading {@code input} through READ. */
     public Executor(Program program, byte[] input, ExecutorOptions options) {
@@ -88,6 +95,9 @@ public final class Executor {
         });
         regs[0] = 0;
         pc = image.entry();
+        if (options.pageProofs()) {
+            tree = image.tree();
+        }
     }
 
     private Executor(ExecutorOptions options, byte[] input, byte[] replayJournal, long segmentIndex) {
@@ -148,6 +158,7 @@ public final class Executor {
             }
         }
         e.pc = segment.prePc();
+        e.replaySiblings = segment.siblings();
         e.inputBase = segment.inputStart();
         e.journal.write(journal, 0, (int) segment.journalStart());
         Segment[] out = new Segment[1];
@@ -208,8 +219,13 @@ public final class Executor {
         before[n] = Arrays.copyOf(segPreRegs, PAGE_WORDS);
         after[n] = Arrays.copyOf(regs, PAGE_WORDS);
         byte[] consumed = Arrays.copyOfRange(input, (int) segInputStart, (int) inputPos);
+        Digest[] siblings = replaySiblings;
+        if (tree != null) {
+            siblings = PageMultiproof.siblings(tree, indices);
+            tree.setPages(indices, after);
+        }
         Segment s = new Segment(segmentCount, po2, segPrePc, pc, indices, before, after, segCycles, segHostRows,
-                inputBase + segInputStart, consumed, segJournalStart, journal.size(), halted, exitCode);
+                inputBase + segInputStart, consumed, segJournalStart, journal.size(), halted, exitCode, siblings);
         segmentCount++;
         totalRows += segmentRows;
         return s;

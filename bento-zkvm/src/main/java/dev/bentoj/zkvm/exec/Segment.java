@@ -1,11 +1,15 @@
 package dev.bentoj.zkvm.exec;
 
+import dev.bentoj.zkvm.hash.Digest;
+
 import java.util.Arrays;
 
 /**
  * What one segment's prover needs, and enough to re-execute it: the state before (pc and the
  * contents of every page the segment touches, the register page included), the state after,
- * and the slice of input it consumed. Pages are listed in increasing index order; a page the
+ * the slice of input it consumed and, when the executor ran with page proofs, the Merkle
+ * multiproof siblings connecting the listed pages to the memory roots (null otherwise). Pages
+ * are listed in increasing index order; a page the
  * guest never wrote before appears as zeros.
  *
  * <p>Row accounting follows the AIR: one row per executed instruction, host-write rows for the
@@ -26,7 +30,8 @@ public record Segment(
         long journalStart,
         long journalEnd,
         boolean halted,
-        int exitCode) {
+        int exitCode,
+        Digest[] siblings) {
 
     /** Page-out rows the AIR needs per listed page (256 words, four per row). */
     public static final int PAGE_OUT_ROWS = 64;
@@ -51,5 +56,6 @@ public record Segment(
                 && inputStart == o.inputStart && Arrays.equals(inputConsumed, o.inputConsumed)
                 && journalStart == o.journalStart && journalEnd == o.journalEnd
                 && halted == o.halted && exitCode == o.exitCode;
+        // The siblings are not compared: a replay has no memory tree and passes them through.
     }
 }

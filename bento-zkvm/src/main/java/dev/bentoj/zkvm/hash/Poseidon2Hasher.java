@@ -19,6 +19,8 @@ public final class Poseidon2Hasher {
     public static final int TRANSCRIPT = 3;
     /** Domain tag of the image id. */
     public static final int IMAGE = 4;
+    /** Domain tag of a segment's page list digest (rv32im public values). */
+    public static final int PAGE_LIST = 5;
 
     /** Number of elements absorbed per permutation. */
     public static final int RATE = 16;

@@ -72,8 +72,11 @@ public final class StarkVerifier {
         Transcript t = ProtocolTranscript.start(params, layout, logN, publicValues);
         Digest preRoot = null;
         if (air.preprocessedWidth() > 0) {
-            preRoot = MerkleTree.commit(new ColumnMajorLeaves(
-                    Lde.extend(air.preprocessedColumns(logN), params.logBlowup()))).root();
+            preRoot = air.preprocessedRoot(logN, params.logBlowup());
+            if (preRoot == null) {
+                preRoot = MerkleTree.commit(new ColumnMajorLeaves(
+                        Lde.extend(air.preprocessedColumns(logN), params.logBlowup()))).root();
+            }
             t.observeDigest(preRoot);
         }
         t.observeDigest(p.mainRoot());

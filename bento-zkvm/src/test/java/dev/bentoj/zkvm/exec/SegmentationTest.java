@@ -84,7 +84,7 @@ class SegmentationTest {
         before[sys][5] += 1; // the loop counter t0
         Segment forged = new Segment(s.index(), s.po2(), s.prePc(), s.postPc(), s.pageIndices(), before,
                 s.pagesAfter(), s.userCycles(), s.hostWriteRows(), s.inputStart(), s.inputConsumed(),
-                s.journalStart(), s.journalEnd(), s.halted(), s.exitCode());
+                s.journalStart(), s.journalEnd(), s.halted(), s.exitCode(), s.siblings());
         assertFalse(s.sameAs(Executor.replay(forged, r.journal(), null)));
     }
 }
