@@ -1,7 +1,12 @@
 package dev.bentoj.zkvm.rv32im;
 
+import dev.bentoj.zkvm.air.AirLayout;
 import dev.bentoj.zkvm.exec.Segment;
+import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.stark.ProofCodec;
 import dev.bentoj.zkvm.stark.StarkParameters;
+import dev.bentoj.zkvm.stark.StarkProof;
+import dev.bentoj.zkvm.stark.StarkProver;
 
 /** Proves one segment of RV32IM execution (rv32im-air.md). */
 public final class SegmentProver {
@@ -26,9 +31,33 @@ public final class SegmentProver {
      * Proves {@code segment}; {@code journal} is the session's whole journal (a replayed COMMIT
      * takes its bytes from it).
      *
-     * @throws IllegalArgumentException if the segment's po2 is outside the AIR's range
+     * @throws IllegalArgumentException if the segment cannot be proven: po2 outside the AIR's
+     *                                  range, no page multiproof, or a replay that diverges
      */
     public SegmentProof prove(Segment segment, byte[] journal) {
-        throw new UnsupportedOperationException("not yet");
+        PageList pages = SegmentWitness.pagesOf(segment);
+        Rv32imAir air = new Rv32imAir(pages);
+        int[][] main = SegmentWitness.build(segment, journal, air);
+        return prove(segment, air, main, true);
+    }
+
+    /** Proves a given witness; with {@code selfCheck} off, for tests of witnesses that break a rule. */
+    SegmentProof prove(Segment segment, Rv32imAir air, int[][] main, boolean selfCheck) {
+        if (segment.siblings() == null) {
+            throw new IllegalArgumentException("segment " + segment.index() + " carries no page multiproof: "
+                    + "execute with ExecutorOptions.withPageProofs() to prove");
+        }
+        PageList pages = air.pages();
+        Digest preRoot = SegmentPublics.root(pages, pages.before(), segment.siblings());
+        Digest postRoot = SegmentPublics.root(pages, pages.after(), segment.siblings());
+        int digestPtr = segment.halted() ? SegmentPublics.digestPointer(pages) : 0;
+        int[] pub = SegmentPublics.values(segment.po2(), segment.prePc(), segment.postPc(), preRoot, postRoot,
+                segment.halted(), segment.exitCode(), digestPtr, pages);
+        AirLayout layout = AirLayout.of(air);
+        StarkParameters params = insecure ? StarkParameters.insecureForTests() : preset.forAir(layout, segment.po2());
+        StarkProof proof = new StarkProver(params, selfCheck).prove(air, main, pub);
+        return new SegmentProof(segment.po2(), segment.prePc(), segment.postPc(), segment.halted(),
+                segment.halted() ? segment.exitCode() : 0, digestPtr, pages.indices().clone(), pages.before(),
+                pages.after(), segment.siblings().clone(), ProofCodec.encode(proof, layout));
     }
 }
