@@ -41,6 +41,14 @@ public final class SegmentProver {
         return prove(segment, air, main, true);
     }
 
+    static int[] publicValues(Segment segment, PageList pages) {
+        Digest preRoot = SegmentPublics.root(pages, pages.before(), segment.siblings());
+        Digest postRoot = SegmentPublics.root(pages, pages.after(), segment.siblings());
+        int digestPtr = segment.halted() ? SegmentPublics.digestPointer(pages) : 0;
+        return SegmentPublics.values(segment.po2(), segment.prePc(), segment.postPc(), preRoot, postRoot,
+                segment.halted(), segment.exitCode(), digestPtr, pages);
+    }
+
     /** Proves a given witness; with {@code selfCheck} off, for tests of witnesses that break a rule. */
     SegmentProof prove(Segment segment, Rv32imAir air, int[][] main, boolean selfCheck) {
         if (segment.siblings() == null) {
@@ -48,11 +56,8 @@ public final class SegmentProver {
                     + "execute with ExecutorOptions.withPageProofs() to prove");
         }
         PageList pages = air.pages();
-        Digest preRoot = SegmentPublics.root(pages, pages.before(), segment.siblings());
-        Digest postRoot = SegmentPublics.root(pages, pages.after(), segment.siblings());
         int digestPtr = segment.halted() ? SegmentPublics.digestPointer(pages) : 0;
-        int[] pub = SegmentPublics.values(segment.po2(), segment.prePc(), segment.postPc(), preRoot, postRoot,
-                segment.halted(), segment.exitCode(), digestPtr, pages);
+        int[] pub = publicValues(segment, pages);
         AirLayout layout = AirLayout.of(air);
         StarkParameters params = insecure ? StarkParameters.insecureForTests() : preset.forAir(layout, segment.po2());
         StarkProof proof = new StarkProver(params, selfCheck).prove(air, main, pub);

@@ -73,7 +73,7 @@ final class SegmentWitness {
         w.pageOut();
         w.pad();
         int[][] main = w.montgomery();
-        w.countLookups(main, air);
+        countLookups(main, air);
         return main;
     }
 
@@ -705,20 +705,23 @@ final class SegmentWitness {
      * Evaluates every lookup of the AIR on every row and counts it against its table row: the
      * same expressions the verifier checks, so counts and lookups cannot drift apart.
      */
-    private void countLookups(int[][] main, Rv32imAir air) {
+    static void countLookups(int[][] main, Rv32imAir air) {
+        int n = main[0].length;
+        int[] at = new int[1];
         int[][] counts = new int[8][1 << 16];
         List<Interaction> lookups = air.interactions().stream()
                 .filter(x -> x.bus() >= Rv32imConstraints.BUS_R16 && !x.name().endsWith("table")).toList();
         Expr.BaseRow view = new Expr.BaseRow() {
             public int column(boolean preprocessed, int index, boolean next) {
-                return main[index][next ? (row + 1) % n : row];
+                return main[index][next ? (at[0] + 1) % n : at[0]];
             }
 
             public int publicValue(int index) {
                 throw new IllegalStateException("lookups use no public values");
             }
         };
-        for (row = 0; row < n; row++) {
+        for (int row = 0; row < n; row++) {
+            at[0] = row;
             for (Interaction x : lookups) {
                 int m = BabyBear.fromMont(x.multiplicity().evalBase(view));
                 if (m == 0) {
