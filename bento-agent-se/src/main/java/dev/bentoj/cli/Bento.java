@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./bento} command line. Its commands and JSON outputs are a stable contract. */
 @Command(name = "bento", mixinStandardHelpOptions = true, version = "Bento-J 0.1.0",
         description = "Bento-J: a zero-knowledge proving cluster for RV32IM guests.",
-        subcommands = {ExecuteCommand.class, ImageIdCommand.class, DemoCommand.class, AgentCommand.class, UpCommand.class,
-                ServerCommand.class, AdminCommand.class})
+        subcommands = {ExecuteCommand.class, ProveCommand.class, VerifyCommand.class, ImageIdCommand.class,
+                DemoCommand.class, AgentCommand.class, UpCommand.class, ServerCommand.class, AdminCommand.class})
 public final class Bento {
     public static void main(String[] args) {
         // One short line per log record (time, level, message) instead of the JDK's two.

@@ -46,10 +46,13 @@ final class ExecuteCommand implements Callable<Integer> {
         return ExecutorOptions.defaults().withPo2(po2).withCycleLimit(cycleLimit);
     }
 
-    /** The contract's fields, in the contract's order. */
     static Map<String, Object> execute(Program program, byte[] input, ExecutorOptions options) {
         MemoryImage image = MemoryImage.of(program);
-        ExecutionResult result = new Executor(image, input, options).run();
+        return fields(image, new Executor(image, input, options).run());
+    }
+
+    /** The contract's fields, in the contract's order; {@code prove} prints them too. */
+    static Map<String, Object> fields(MemoryImage image, ExecutionResult result) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("exit_code", Integer.toUnsignedLong(result.exitCode()));
         out.put("cycles", result.userCycles());

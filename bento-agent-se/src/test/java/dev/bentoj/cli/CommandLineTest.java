@@ -2,6 +2,20 @@ package dev.bentoj.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bentoj.zkvm.elf.ElfLoader;
+import dev.bentoj.zkvm.exec.GuestMemoryMap;
+import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.Sha256;
+import dev.bentoj.zkvm.image.MemoryImage;
+import dev.bentoj.zkvm.image.SystemState;
+import dev.bentoj.zkvm.receipt.CompositeReceipt;
+import dev.bentoj.zkvm.receipt.Receipt;
+import dev.bentoj.zkvm.receipt.ReceiptClaim;
+import dev.bentoj.zkvm.receipt.ReceiptCodec;
+import dev.bentoj.zkvm.receipt.SegmentReceipt;
+import dev.bentoj.zkvm.rv32im.SegmentProof;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +24,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +109,100 @@ class CommandLineTest {
         Run r = run("execute", dir.resolve("nope.elf").toString());
         assertEquals(1, r.status());
         assertTrue(r.out().contains("does not exist"), r.out());
+    }
+
+    @Test
+    void proveRefusesASegmentSizeTheProverCannotProve() throws Exception {
+        Run r = run("prove", example("hello").toString(), "--po2", "14", "--out", dir.resolve("r").toString());
+        assertEquals(1, r.status());
+        assertEquals("segment po2 14 cannot be proven: the RV32IM AIR proves po2 16 to 24",
+                new ObjectMapper().readTree(r.out()).get("error").asText());
+    }
+
+    @Tag("needs-prover")
+    @Disabled("until SegmentProver lands")
+    @Test
+    void proveWritesAReceiptThatVerifiesAgainstItsImageOnly() throws Exception {
+        Path elf = example("hello");
+        Path receipt = dir.resolve("hello.receipt");
+        Run proved = run("prove", elf.toString(), "--po2", "16", "--out", receipt.toString(), "--insecure-test-params");
+        assertEquals(0, proved.status(), proved.err() + proved.out());
+        JsonNode json = new ObjectMapper().readTree(proved.out());
+        Run executed = run("execute", elf.toString(), "--po2", "16");
+        new ObjectMapper().readTree(executed.out()).fields().forEachRemaining(
+                f -> assertEquals(f.getValue(), json.get(f.getKey()), f.getKey()));
+        assertEquals(receipt.toString(), json.get("receipt").asText());
+        assertTrue(json.get("prove_ms").asLong() >= 0);
+        assertTrue(json.get("hz").asDouble() > 0);
+
+        String imageId = json.get("image_id").asText();
+        Run verified = run("verify", receipt.toString(), "--image-id", imageId, "--insecure-test-params");
+        assertEquals(0, verified.status(), verified.err());
+        JsonNode v = new ObjectMapper().readTree(verified.out());
+        assertEquals(json.get("journal_hex"), v.get("journal_hex"));
+        assertEquals(0, v.get("exit_code").asInt());
+
+        String otherId = run("image-id", example("fibonacci").toString()).out().trim();
+        Run wrongImage = run("verify", receipt.toString(), "--image-id", otherId, "--insecure-test-params");
+        assertEquals(1, wrongImage.status());
+        assertTrue(wrongImage.err().startsWith("invalid receipt: image id mismatch"), wrongImage.err());
+        Run standardPolicy = run("verify", receipt.toString(), "--image-id", imageId);
+        assertEquals(1, standardPolicy.status(), "insecure proofs fail the standard policy");
+    }
+
+    /** A well-formed receipt of hello's image whose proof is random bytes: enough for what verify checks first. */
+    private Path unprovenHelloReceipt() throws Exception {
+        MemoryImage hello = MemoryImage.of(ElfLoader.load(GuestFiles.example("hello")));
+        SegmentProof proof = new SegmentProof(16, hello.entry(), hello.entry(), true, 0, 0x0010_0000,
+                new int[] {GuestMemoryMap.SYSTEM_PAGE},
+                new int[1][256], new int[1][256], new Digest[0], new byte[64]);
+        ReceiptClaim claim = new ReceiptClaim(new SystemState(hello.entry(), hello.root()),
+                new SystemState(hello.entry(), hello.root()), 0, Sha256.digest(new byte[0]), new byte[32]);
+        Receipt receipt = new Receipt(new byte[0], new CompositeReceipt(List.of(new SegmentReceipt(proof)), List.of()), claim);
+        Path file = dir.resolve("unproven.receipt");
+        Files.write(file, ReceiptCodec.encode(receipt));
+        assertArrayEquals(ReceiptCodec.encode(receipt), ReceiptCodec.encode(ReceiptCodec.decode(Files.readAllBytes(file))));
+        return file;
+    }
+
+    @Test
+    void verifyExitsOneWithAOneLineReasonForAnInvalidReceipt() throws Exception {
+        Path receipt = unprovenHelloReceipt();
+        String fibonacciId = run("image-id", example("fibonacci").toString()).out().trim();
+        Run wrongImage = run("verify", receipt.toString(), "--image-id", fibonacciId);
+        assertEquals(1, wrongImage.status());
+        assertTrue(wrongImage.err().matches("invalid receipt: image id mismatch: receipt proves [0-9a-f]{64}, expected "
+                + fibonacciId + "\\R"), wrongImage.err());
+        assertEquals("", wrongImage.out());
+
+        String helloId = run("image-id", example("hello").toString()).out().trim();
+        Run unproven = run("verify", receipt.toString(), "--image-id", helloId, "--exit-code", "any");
+        assertEquals(1, unproven.status());
+        assertTrue(unproven.err().startsWith("invalid receipt: segment 0: "), unproven.err());
+        assertEquals(1, unproven.err().strip().lines().count(), unproven.err());
+
+        Path junk = dir.resolve("junk.receipt");
+        Files.write(junk, "not a receipt".getBytes(StandardCharsets.US_ASCII));
+        Run garbage = run("verify", junk.toString(), "--image-id", helloId);
+        assertEquals(1, garbage.status());
+        assertEquals("invalid receipt: malformed receipt: not a Bento-J receipt (bad magic)", garbage.err().strip());
+    }
+
+    @Test
+    void verifyExitsTwoWhenItCannotStart() throws Exception {
+        String helloId = run("image-id", example("hello").toString()).out().trim();
+        Run missing = run("verify", dir.resolve("nope.receipt").toString(), "--image-id", helloId);
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("receipt file " + dir.resolve("nope.receipt") + " does not exist"), missing.err());
+        Path receipt = unprovenHelloReceipt();
+        Run badId = run("verify", receipt.toString(), "--image-id", "xyz");
+        assertEquals(2, badId.status());
+        assertTrue(badId.err().contains("--image-id is not an image id"), badId.err());
+        Run badExit = run("verify", receipt.toString(), "--image-id", helloId, "--exit-code", "-1");
+        assertEquals(2, badExit.status());
+        assertTrue(badExit.err().contains("--exit-code must be a u32 or `any`"), badExit.err());
+        Run noId = run("verify", receipt.toString());
+        assertEquals(2, noId.status());
     }
 
     @Test

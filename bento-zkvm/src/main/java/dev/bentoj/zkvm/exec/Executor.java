@@ -2,13 +2,13 @@ package dev.bentoj.zkvm.exec;
 
 import dev.bentoj.zkvm.elf.Program;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.Sha256;
 import dev.bentoj.zkvm.image.MemoryImage;
 import dev.bentoj.zkvm.image.MemoryTree;
 import dev.bentoj.zkvm.image.PageMultiproof;
 
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -588,7 +588,7 @@ public final class Executor {
                 for (int i = 0; i < 32; i++) {
                     claimed[i] = loadByteRaw(a1 + i);
                 }
-                byte[] actual = sha256(journal.toByteArray());
+                byte[] actual = Sha256.digest(journal.toByteArray());
                 if (!MessageDigest.isEqual(claimed, actual)) {
                     throw fault("HALT journal digest does not match the SHA-256 of the "
                             + journal.size() + " committed bytes");
@@ -658,13 +658,5 @@ public final class Executor {
         int head = Math.min(n, (4 - (ptr & 3)) & 3);
         int rest = n - head;
         return head + rest / 4 + rest % 4;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 }
