@@ -14,7 +14,6 @@ import dev.bentoj.zkvm.receipt.ReceiptClaim;
 import dev.bentoj.zkvm.receipt.ReceiptCodec;
 import dev.bentoj.zkvm.receipt.SegmentReceipt;
 import dev.bentoj.zkvm.rv32im.SegmentProof;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,7 +119,6 @@ class CommandLineTest {
     }
 
     @Tag("needs-prover")
-    @Disabled("until SegmentProver lands")
     @Test
     void proveWritesAReceiptThatVerifiesAgainstItsImageOnly() throws Exception {
         Path elf = example("hello");

@@ -1,7 +1,10 @@
 package dev.bentoj.zkvm.receipt;
 
 import dev.bentoj.zkvm.exec.Asm;
+import dev.bentoj.zkvm.exec.ExecutionResult;
+import dev.bentoj.zkvm.exec.Executor;
 import dev.bentoj.zkvm.exec.ExecutorOptions;
+import dev.bentoj.zkvm.exec.Segment;
 import dev.bentoj.zkvm.exec.TestPrograms;
 import dev.bentoj.zkvm.hash.Sha256;
 import dev.bentoj.zkvm.image.MemoryImage;
@@ -13,7 +16,6 @@ import dev.bentoj.zkvm.rv32im.SegmentProver;
 import dev.bentoj.zkvm.stark.VerificationException;
 import dev.bentoj.zkvm.stark.VerifierPolicy;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real proofs of small guests verify, and each tampered twin fails with its reason. */
 @Tag("needs-prover")
-@Disabled("until SegmentProver lands")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvenReceiptTest {
     private static final int PO2 = 16;
@@ -43,20 +44,23 @@ class ProvenReceiptTest {
     private final LocalProver prover = new LocalProver(SegmentProver.insecureForTests(),
             ExecutorOptions.defaults().withPo2(PO2));
     private final MemoryImage hello = image("hello");
-    private final MemoryImage loop = MemoryImage.of(TestPrograms.program(seededStoringLoop(30_000)));
+    private final MemoryImage loop = MemoryImage.of(TestPrograms.program(seededStoringLoop(76_000)));
     private LocalProof helloProof;
     private LocalProof exit7Proof;
-    /** Two runs of {@link #loop} from different seeds: same length, different memory. */
+    /** A run of {@link #loop} over at least 8 segments, and segment 1 of a run from another seed. */
     private LocalProof loopProof;
-    private LocalProof otherLoopProof;
+    private SegmentReceipt otherRunSegment;
 
     @BeforeAll
     void prove() {
         helloProof = prover.prove(hello, new byte[0]);
         exit7Proof = prover.prove(image("exit7"), new byte[0]);
         loopProof = prover.prove(loop, seed(1));
-        otherLoopProof = prover.prove(loop, seed(2));
-        assertTrue(loopProof.receipt().inner().segments().size() >= 3, "the loop needs at least 3 segments");
+        assertTrue(loopProof.receipt().inner().segments().size() >= 8, "the loop needs at least 8 segments");
+        List<Segment> other = new ArrayList<>();
+        ExecutionResult r = new Executor(loop, seed(2), ExecutorOptions.defaults().withPo2(PO2).withPageProofs())
+                .run(other::add);
+        otherRunSegment = new SegmentReceipt(SegmentProver.insecureForTests().prove(other.get(1), r.journal()));
     }
 
     /** Reads a 4-byte seed, then stores counter + seed over a 64 KiB window for {@code iterations} rounds. */
@@ -187,7 +191,7 @@ class ProvenReceiptTest {
     void aSegmentFromAnotherRunIsRejected() {
         Receipt r = loopProof.receipt();
         List<SegmentReceipt> mixed = new ArrayList<>(r.inner().segments());
-        mixed.set(1, otherLoopProof.receipt().inner().segments().get(1));
+        mixed.set(1, otherRunSegment);
         assertTrue(rejection(withSegments(r, mixed), loop)
                 .startsWith("segment 1: pre_state does not match segment 0's post_state"));
     }
