@@ -32,10 +32,10 @@ final class ExtSums {
         for (int i = 0; i < rows; i++) {
             long x = v[vo + i];
             int o = 4 * i;
-            s[o] = fold(s[o] + x * k0);
-            s[o + 1] = fold(s[o + 1] + x * k1);
-            s[o + 2] = fold(s[o + 2] + x * k2);
-            s[o + 3] = fold(s[o + 3] + x * k3);
+            s[o] = add(s[o], x * k0);
+            s[o + 1] = add(s[o + 1], x * k1);
+            s[o + 2] = add(s[o + 2], x * k2);
+            s[o + 3] = add(s[o + 3], x * k3);
         }
     }
 
@@ -54,7 +54,18 @@ final class ExtSums {
 
     /** Coordinate c of row i, reduced (Montgomery form). */
     int get(int i, int c) {
-        return BabyBear.mul((int) (sums[4 * i + c] % BabyBear.P), 1);
+        return reduce(sums[4 * i + c]);
+    }
+
+    /** A folded sum plus one product of two values in [0, p): folded again, branch-free. */
+    static long add(long sum, long product) {
+        long s = sum + product; // below 2^63
+        return s - (FOLD & -(s >>> 62));
+    }
+
+    /** The Montgomery-form field element a folded sum of raw products stands for. */
+    static int reduce(long sum) {
+        return BabyBear.mul((int) (sum % BabyBear.P), 1);
     }
 
     /** (k0, k1, k2, k3, 11·k1, 11·k2, 11·k3): a constant factor for {@link #addProduct}. */

@@ -119,8 +119,9 @@ public final class StarkProver {
 
         // P6–P7: openings in the order pre, main, aux at z; the same at zω; quotient columns at z.
         int[][] traceColumns = concat(pre, main, aux);
-        Ext[] atZ = OutOfDomain.evaluateTrace(traceColumns, logN, z);
-        Ext[] atZNext = OutOfDomain.evaluateTrace(traceColumns, logN, zNext);
+        Ext[][] atZAndZNext = OutOfDomain.evaluateTrace(traceColumns, logN, z);
+        Ext[] atZ = atZAndZNext[0];
+        Ext[] atZNext = atZAndZNext[1];
         Ext[] atZQuotient = OutOfDomain.evaluateCoefficients(chunkCoefficients, z);
         Ext[] ood = new Ext[atZ.length + atZNext.length + atZQuotient.length];
         System.arraycopy(atZ, 0, ood, 0, atZ.length);
