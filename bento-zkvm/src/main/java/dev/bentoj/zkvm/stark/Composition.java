@@ -123,10 +123,7 @@ final class Composition {
             for (int k = 0; k < sums.length; k++) {
                 sums[k] = new ExtSums(len);
             }
-            logUpBlock = logUp == null ? null : logUp.block(this);
-            if (logUpBlock != null) {
-                logUpBlock.rows = len;
-            }
+            logUpBlock = logUp == null ? null : logUp.block(this, len);
             next = new int[len];
             sumH = new int[4 * len];
             sumHNext = new int[4 * len];
@@ -173,19 +170,30 @@ final class Composition {
             for (int i = 0; i < rows; i++) {
                 int r = from + i;
                 // t = φ_0·…·φ_s, u = Σ_{j≤s} m_j·Π_{l≤s, l≠j}φ_l, member by member
-                System.arraycopy(phi, 4 * i, t, 0, 4);
-                u[0] = mult[i];
-                u[1] = 0;
-                u[2] = 0;
-                u[3] = 0;
-                for (int s = 1; s < members; s++) {
-                    int o = 4 * (s * rows + i);
+                int o = 4 * i;
+                if (members == 1) {
+                    System.arraycopy(phi, o, t, 0, 4);
+                    u[0] = mult[i];
+                    u[1] = 0;
+                    u[2] = 0;
+                    u[3] = 0;
+                } else {
+                    int p = 4 * (rows + i);
+                    int m0 = mult[i];
+                    int m1 = mult[rows + i];
+                    for (int c = 0; c < 4; c++) {
+                        u[c] = BabyBear.add(BabyBear.mul(phi[p + c], m0), BabyBear.mul(phi[o + c], m1));
+                    }
+                    Fp4.mul(phi, o, phi, p, t, 0);
+                }
+                for (int s = 2; s < members; s++) {
+                    int p = 4 * (s * rows + i);
                     int m = mult[s * rows + i];
-                    Fp4.mul(u, 0, phi, o, u, 0);
+                    Fp4.mul(u, 0, phi, p, u, 0);
                     for (int c = 0; c < 4; c++) {
                         u[c] = BabyBear.add(u[c], BabyBear.mul(t[c], m));
                     }
-                    Fp4.mul(t, 0, phi, o, t, 0);
+                    Fp4.mul(t, 0, phi, p, t, 0);
                 }
                 for (int c = 0; c < 4; c++) {
                     v[c] = aux[h + c][r];
@@ -193,7 +201,6 @@ final class Composition {
                 Fp4.mul(v, 0, t, 0, t, 0);
                 sums[ALL].addProduct(i, BabyBear.sub(t[0], u[0]), BabyBear.sub(t[1], u[1]),
                         BabyBear.sub(t[2], u[2]), BabyBear.sub(t[3], u[3]), alphaG);
-                int o = 4 * i;
                 int nx = next[i];
                 for (int c = 0; c < 4; c++) {
                     sumH[o + c] = BabyBear.add(sumH[o + c], v[c]);

@@ -81,24 +81,32 @@ final class LogUpTerms {
         }
     }
 
+    /** The most interactions in one group. */
+    int maxMembers() {
+        return maxMembers;
+    }
+
     int[] members(int group) {
         return groups[group];
     }
 
-    /** One thread's buffers, handing each complete group to {@code sink}. */
-    Block block(GroupSink sink) {
-        return new Block(sink);
+    /** One thread's buffers for blocks of {@code rows} rows, handing each complete group to {@code sink}. */
+    Block block(GroupSink sink, int rows) {
+        return new Block(sink, rows);
     }
 
-    /** Collects a block's roots; {@link #rows} must be set before the program runs. */
+    /** Collects the LogUp roots of a block. */
     final class Block implements BlockProgram.Sink {
         private final GroupSink sink;
-        private final int[] phi = new int[4 * maxMembers * BlockProgram.BLOCK];
-        private final int[] mult = new int[maxMembers * BlockProgram.BLOCK];
-        int rows;
+        private final int rows;
+        private final int[] phi;
+        private final int[] mult;
 
-        private Block(GroupSink sink) {
+        private Block(GroupSink sink, int rows) {
             this.sink = sink;
+            this.rows = rows;
+            this.phi = new int[4 * maxMembers * rows];
+            this.mult = new int[maxMembers * rows];
         }
 
         /** Takes root {@code root} (a LogUp root: root ≥ the first appended one). */
@@ -116,6 +124,12 @@ final class LogUpTerms {
                     phi[i + 1] = c[1];
                     phi[i + 2] = c[2];
                     phi[i + 3] = c[3];
+                }
+            } else if (k == 0) {
+                // β^0 = 1: only the first coordinate changes.
+                for (int i = 0; i < rows; i++) {
+                    int o = 4 * (s * rows + i);
+                    phi[o] = BabyBear.sub(phi[o], values[offset + i]);
                 }
             } else {
                 int[] b = beta[k];

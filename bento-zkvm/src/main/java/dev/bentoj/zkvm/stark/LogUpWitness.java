@@ -2,7 +2,6 @@ package dev.bentoj.zkvm.stark;
 
 import dev.bentoj.zkvm.air.AirLayout;
 import dev.bentoj.zkvm.air.Expr;
-import dev.bentoj.zkvm.air.Interaction;
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.field.Fp4;
@@ -10,6 +9,7 @@ import dev.bentoj.zkvm.parallel.Chunks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the auxiliary trace (§4): per group G the fraction column h_G = Σ_{j∈G} m_j/φ_j, then
@@ -21,10 +21,15 @@ import java.util.List;
  * them into prefix sums.
  */
 final class LogUpWitness {
+    private static final long NONE = Long.MAX_VALUE;
+
     private LogUpWitness() {
     }
 
-    /** @throws IllegalStateException if a denominator vanishes (negligible probability: prove again) */
+    /**
+     * @throws IllegalStateException if a denominator vanishes (negligible probability: prove
+     *                               again), naming the first such interaction and its first row
+     */
     static int[][] build(AirLayout layout, int[][] pre, int[][] main, int[] pub, Ext alpha, Ext[] betaPowers) {
         int n = main[0].length;
         int groups = layout.groupCount();
@@ -34,11 +39,11 @@ final class LogUpWitness {
         BlockProgram program = BlockProgram.compile(roots, pre.length, pub);
         int[][] columns = StarkProver.concat(pre, main);
         int block = Math.min(BlockProgram.BLOCK, n);
+        AtomicLong firstZero = new AtomicLong(NONE);
         Chunks.forBlocks(n, 12, (from, to) -> {
-            Fractions fractions = new Fractions(layout.air().interactions(), terms, aux, block);
+            Fractions fractions = new Fractions(terms, aux, block, firstZero);
             BlockProgram.Evaluator evaluator = program.evaluator();
-            LogUpTerms.Block values = terms.block(fractions);
-            values.rows = block;
+            LogUpTerms.Block values = terms.block(fractions, block);
             int[] next = new int[block];
             for (int start = from; start < to; start += block) {
                 for (int i = 0; i < block; i++) {
@@ -48,6 +53,11 @@ final class LogUpWitness {
                 evaluator.run(columns, start, block, next, values);
             }
         });
+        if (firstZero.get() != NONE) {
+            throw new IllegalStateException("zero denominator in "
+                    + layout.air().interactions().get((int) (firstZero.get() >>> 32)).name()
+                    + " at position " + (int) firstZero.get());
+        }
         int acc = 4 * groups;
         for (int c = 0; c < 4; c++) {
             int[] col = aux[acc + c];
@@ -58,32 +68,29 @@ final class LogUpWitness {
         return aux;
     }
 
-    /** Writes h_G of a block into its aux columns and adds it to the row sums in the acc columns. */
+    /**
+     * Writes h_G of a block into its aux columns and adds it to the row sums in the acc columns;
+     * a group with a vanishing denominator is skipped and recorded as interaction·2^32 + row.
+     */
     private static final class Fractions implements LogUpTerms.GroupSink {
-        private final List<Interaction> interactions;
         private final LogUpTerms terms;
         private final int[][] aux;
         private final int[] inverses;
+        private final AtomicLong firstZero;
         int from;
 
-        Fractions(List<Interaction> interactions, LogUpTerms terms, int[][] aux, int rows) {
-            this.interactions = interactions;
+        Fractions(LogUpTerms terms, int[][] aux, int rows, AtomicLong firstZero) {
             this.terms = terms;
             this.aux = aux;
-            this.inverses = new int[4 * interactions.size() * rows];
+            this.inverses = new int[4 * terms.maxMembers() * rows];
+            this.firstZero = firstZero;
         }
 
         @Override
         public void accept(int g, int[] phi, int[] mult, int rows) {
             int[] members = terms.members(g);
-            for (int s = 0; s < members.length; s++) {
-                for (int i = 0; i < rows; i++) {
-                    int o = 4 * (s * rows + i);
-                    if ((phi[o] | phi[o + 1] | phi[o + 2] | phi[o + 3]) == 0) {
-                        throw new IllegalStateException("zero denominator in " + interactions.get(members[s]).name()
-                                + " at position " + (from + i));
-                    }
-                }
+            if (recordZero(members, phi, rows)) {
+                return;
             }
             Fp4.batchInverse(phi, 0, inverses, 0, members.length * rows);
             int h = 4 * g;
@@ -100,6 +107,22 @@ final class LogUpWitness {
                     accC[from + i] = BabyBear.add(accC[from + i], v);
                 }
             }
+        }
+
+        private boolean recordZero(int[] members, int[] phi, int rows) {
+            boolean found = false;
+            for (int s = 0; s < members.length; s++) {
+                for (int i = 0; i < rows; i++) {
+                    int o = 4 * (s * rows + i);
+                    if ((phi[o] | phi[o + 1] | phi[o + 2] | phi[o + 3]) == 0) {
+                        long at = ((long) members[s] << 32) | (from + i);
+                        firstZero.accumulateAndGet(at, Math::min);
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            return found;
         }
     }
 }

@@ -93,17 +93,40 @@ final class OutOfDomain {
         return weights;
     }
 
-    /** Values at {@code point} of base polynomials given by coefficients (Horner). */
+    /**
+     * Values at {@code point} of base polynomials given by coefficients (natural order, equal
+     * lengths): Σ_j c_j·point^j, the powers computed once for all columns.
+     */
     static Ext[] evaluateCoefficients(int[][] coefficients, Ext point) {
         Ext[] out = new Ext[coefficients.length];
-        for (int c = 0; c < coefficients.length; c++) {
-            int[] co = coefficients[c];
-            Ext acc = Ext.ZERO;
-            for (int j = co.length - 1; j >= 0; j--) {
-                acc = acc.mul(point).add(Ext.fromBase(co[j]));
-            }
-            out[c] = acc;
+        if (coefficients.length == 0) {
+            return out;
         }
+        int m = coefficients[0].length;
+        int[] powers = new int[4 * m];
+        int[] p = point.toArray();
+        Chunks.forBlocks(m, 12, (from, to) -> {
+            System.arraycopy(point.pow(from).toArray(), 0, powers, 4 * from, 4);
+            for (int j = from + 1; j < to; j++) {
+                Fp4.mul(powers, 4 * (j - 1), p, 0, powers, 4 * j);
+            }
+        });
+        Chunks.run(ForkJoinPool.commonPool(), coefficients.length, c -> {
+            int[] co = coefficients[c];
+            long s0 = 0;
+            long s1 = 0;
+            long s2 = 0;
+            long s3 = 0;
+            for (int j = 0; j < m; j++) {
+                long v = co[j];
+                int o = 4 * j;
+                s0 = ExtSums.add(s0, v * powers[o]);
+                s1 = ExtSums.add(s1, v * powers[o + 1]);
+                s2 = ExtSums.add(s2, v * powers[o + 2]);
+                s3 = ExtSums.add(s3, v * powers[o + 3]);
+            }
+            out[c] = new Ext(ExtSums.reduce(s0), ExtSums.reduce(s1), ExtSums.reduce(s2), ExtSums.reduce(s3));
+        });
         return out;
     }
 }
