@@ -355,6 +355,7 @@ final class BlockProgram {
             return new BlockProgram(ops, dst, left, right, imm, registers);
         }
 
+        /** The operand slot of value v (see {@link Evaluator#array}); 0 for an absent operand. */
         private int slot(int v, int[] register) {
             if (v < 0) {
                 return 0;

@@ -116,6 +116,8 @@ final class Composition {
         private final int[] t = new int[4];
         private final int[] u = new int[4];
         private final int[] v = new int[4];
+        private final int[] acc = new int[4];
+        private final int[] accNext = new int[4];
         private int from;
 
         Rows(int len) {
@@ -219,8 +221,6 @@ final class Composition {
                 int r = from + i;
                 int nx = next[i];
                 int o = 4 * i;
-                int[] acc = t;
-                int[] accNext = u;
                 for (int c = 0; c < 4; c++) {
                     acc[c] = aux[a + c][r];
                     accNext[c] = aux[a + c][nx];
