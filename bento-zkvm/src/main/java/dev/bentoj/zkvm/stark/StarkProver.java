@@ -2,8 +2,6 @@ package dev.bentoj.zkvm.stark;
 
 import dev.bentoj.zkvm.air.Air;
 import dev.bentoj.zkvm.air.AirLayout;
-import dev.bentoj.zkvm.air.Constraint;
-import dev.bentoj.zkvm.air.Expr;
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.fri.FriProver;
@@ -121,8 +119,9 @@ public final class StarkProver {
 
         // P6–P7: openings in the order pre, main, aux at z; the same at zω; quotient columns at z.
         int[][] traceColumns = concat(pre, main, aux);
-        Ext[] atZ = OutOfDomain.evaluateTrace(traceColumns, logN, z);
-        Ext[] atZNext = OutOfDomain.evaluateTrace(traceColumns, logN, zNext);
+        Ext[][] atZAndZNext = OutOfDomain.evaluateTrace(traceColumns, logN, z);
+        Ext[] atZ = atZAndZNext[0];
+        Ext[] atZNext = atZAndZNext[1];
         Ext[] atZQuotient = OutOfDomain.evaluateCoefficients(chunkCoefficients, z);
         Ext[] ood = new Ext[atZ.length + atZNext.length + atZQuotient.length];
         System.arraycopy(atZ, 0, ood, 0, atZ.length);
@@ -229,44 +228,5 @@ public final class StarkProver {
             at += p.length;
         }
         return out;
-    }
-
-    /** Evaluates every constraint on the trace itself, naming the first one a witness breaks. */
-    static final class TraceCheck {
-        private TraceCheck() {
-        }
-
-        static void requireSatisfied(AirLayout layout, int[][] pre, int[][] main, int[] pub) {
-            int n = main[0].length;
-            List<Constraint> constraints = layout.air().constraints();
-            for (int i = 0; i < n; i++) {
-                int row = i;
-                int next = (i + 1) % n;
-                Expr.BaseRow r = new Expr.BaseRow() {
-                    public int column(boolean preprocessed, int index, boolean nxt) {
-                        return (preprocessed ? pre : main)[index][nxt ? next : row];
-                    }
-
-                    public int publicValue(int index) {
-                        return pub[index];
-                    }
-                };
-                for (Constraint c : constraints) {
-                    boolean applies = switch (c.kind()) {
-                        case FIRST -> i == 0;
-                        case LAST -> i == n - 1;
-                        case TRANSITION -> i != n - 1;
-                        case ALL -> true;
-                    };
-                    if (applies && c.expr().evalBase(r) != 0) {
-                        throw new IllegalArgumentException("the witness violates constraint '" + c.name()
-                                + "' (" + c.kind() + ") at row " + i);
-                    }
-                }
-            }
-            if (layout.hasLookups() && !layout.multiplicitiesBounded(Integer.numberOfTrailingZeros(n), 0)) {
-                throw new IllegalArgumentException("n·I reaches p: LogUp counts could wrap around");
-            }
-        }
     }
 }
