@@ -144,6 +144,31 @@ final class Cols {
     static final int P_DH = 8;
     static final int PRE_WIDTH = 15;
 
+    /** A readable name of main column {@code col}, such as {@code CA0} or {@code PV[2]}, for messages. */
+    static String name(int col) {
+        String best = null;
+        int bestAt = -1;
+        for (java.lang.reflect.Field f : Cols.class.getDeclaredFields()) {
+            if (f.getType() != int.class || f.getName().startsWith("P_") || f.getName().equals("WIDTH")
+                    || f.getName().equals("PRE_WIDTH") || f.getName().equals("next")) {
+                continue;
+            }
+            try {
+                int at = f.getInt(null);
+                if (at <= col && at > bestAt) {
+                    best = f.getName();
+                    bestAt = at;
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if ("SEL".equals(best)) {
+            return Op.values()[col - SEL].name();
+        }
+        return col == bestAt ? best : best + "[" + (col - bestAt) + "]";
+    }
+
     private Cols() {
     }
 }

@@ -292,7 +292,7 @@ final class Rv32imConstraints {
         Expr any = any();
         all("one-hot", any.times(any.minus(1)));
         for (int col : BOOLS) {
-            all("bool column " + col, bool(c(col)));
+            all("bool " + Cols.name(col), bool(c(col)));
         }
     }
 

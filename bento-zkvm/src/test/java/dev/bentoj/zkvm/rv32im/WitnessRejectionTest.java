@@ -122,7 +122,7 @@ class WitnessRejectionTest {
             set(t, Cols.CA0, r, -1);
             bump(t, Cols.CA1, r, 0);
         });
-        assertTrue(v.stream().anyMatch(s -> s.startsWith("bool column " + Cols.CA0)));
+        assertTrue(v.stream().anyMatch(s -> s.startsWith("bool CA0")));
     }
 
     @Test
