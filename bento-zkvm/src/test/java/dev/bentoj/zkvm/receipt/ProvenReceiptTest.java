@@ -129,6 +129,38 @@ class ProvenReceiptTest {
     }
 
     @Test
+    void anElfChangedUnderTheSameClaimedImageIdIsRejected() throws Exception {
+        // One code byte changed (the entry instruction): the image id commits to every loaded
+        // byte, so the changed program's id differs, and hello's receipt is not a receipt of it.
+        byte[] elf;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/guests/hello.elf")) {
+            elf = in.readAllBytes();
+        }
+        dev.bentoj.zkvm.elf.Program program = dev.bentoj.zkvm.elf.ElfLoader.load(elf);
+        int entryOffset = java.nio.ByteBuffer.wrap(elf, 0x18, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int[] phdr = loadSegmentHolding(elf, entryOffset);
+        int fileOffset = phdr[0] + (entryOffset - phdr[1]);
+        elf[fileOffset + 2] ^= 0x10;
+        MemoryImage changed = MemoryImage.of(dev.bentoj.zkvm.elf.ElfLoader.load(elf));
+        assertEquals(program.entry(), changed.entry());
+        assertTrue(rejection(helloProof.receipt(), changed).startsWith("image id mismatch"));
+    }
+
+    /** File offset and virtual address of the PT_LOAD segment whose file bytes hold {@code vaddr}. */
+    private static int[] loadSegmentHolding(byte[] elf, int vaddr) {
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        int phoff = b.getInt(0x1c);
+        int phnum = b.getShort(0x2c);
+        for (int i = 0; i < phnum; i++) {
+            int at = phoff + 32 * i;
+            if (b.getInt(at) == 1 && b.getInt(at + 8) <= vaddr && vaddr < b.getInt(at + 8) + b.getInt(at + 16)) {
+                return new int[] {b.getInt(at + 4), b.getInt(at + 8)};
+            }
+        }
+        throw new IllegalStateException("no PT_LOAD segment holds 0x" + Integer.toHexString(vaddr));
+    }
+
+    @Test
     void theExitCodeIsCheckedAndCannotBeRewritten() throws Exception {
         Receipt r = exit7Proof.receipt();
         MemoryImage exit7 = image("exit7");
