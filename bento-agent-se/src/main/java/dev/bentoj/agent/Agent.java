@@ -152,8 +152,15 @@ public final class Agent {
             if (cancelled.get()) {
                 return;
             }
-            report(claim, () -> client.done(claim, output));
+            boolean recorded = report(claim, () -> client.done(claim, output));
             LOG.info(name + ": done in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            if (recorded) {
+                try {
+                    handler.committed(claim);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, name + ": clean-up after completion failed (the keys expire with their TTL)", e);
+                }
+            }
         } catch (TaskHandler.TaskFailure f) {
             beat.cancel(false);
             if (!cancelled.get()) {
@@ -183,16 +190,20 @@ public final class Agent {
         void send() throws IOException, InterruptedException, WorkClient.LostTask;
     }
 
-    /** Reports an outcome, retrying while the server is unreachable; a lost task is only logged. */
-    private void report(WorkClient.Claim claim, Report report) throws InterruptedException {
+    /**
+     * Reports an outcome, retrying while the server is unreachable; a lost task is only logged.
+     *
+     * @return true if the server recorded it
+     */
+    private boolean report(WorkClient.Claim claim, Report report) throws InterruptedException {
         Duration backoff = Duration.ofMillis(200);
         for (int attempt = 0; attempt < 20; attempt++) {
             try {
                 report.send();
-                return;
+                return true;
             } catch (WorkClient.LostTask e) {
                 LOG.info(e.getMessage());
-                return;
+                return false;
             } catch (IOException e) {
                 LOG.warning("cannot report " + claim.jobId() + "/" + claim.taskId() + ": " + describe(e));
                 Thread.sleep(backoff.toMillis());
@@ -200,5 +211,6 @@ public final class Agent {
             }
         }
         LOG.warning("gave up reporting " + claim.jobId() + "/" + claim.taskId() + "; its lease will expire and it will be retried");
+        return false;
     }
 }

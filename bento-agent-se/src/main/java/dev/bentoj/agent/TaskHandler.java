@@ -15,6 +15,14 @@ public interface TaskHandler {
      */
     JsonNode run(WorkClient.Claim claim, java.util.function.BooleanSupplier cancelled) throws TaskFailure;
 
+    /**
+     * Called once the server has recorded the task done: the moment to delete the intermediates
+     * the task consumed. Earlier, a retry of a task whose completion was lost would find its
+     * input gone (upstream's "unexpected end of file").
+     */
+    default void committed(WorkClient.Claim claim) {
+    }
+
     /** A task that failed, with a message for the user and whether another attempt may succeed. */
     final class TaskFailure extends Exception {
         private final boolean retryable;

@@ -89,6 +89,41 @@ public final class WorkClient {
         requireOk(r, "failed");
     }
 
+    /** A task for {@link #createTasks}: what {@code POST /v1/work/tasks} takes. */
+    public record NewTask(String taskId, String type, JsonNode payload, java.util.List<String> dependsOn,
+                          int timeoutSeconds, int maxAttempts) {
+    }
+
+    /**
+     * Adds tasks to the running job {@code jobId} in one transaction (the executor's planner:
+     * a Prove task and the Joins it made possible). Ids are deterministic, so a replayed batch
+     * creates nothing twice.
+     *
+     * @return how many tasks were new
+     * @throws LostTask if the job has ended (failed, aborted): stop working on it
+     */
+    public int createTasks(String jobId, java.util.List<NewTask> tasks) throws IOException, InterruptedException, LostTask {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("job_id", jobId);
+        var array = body.putArray("tasks");
+        for (NewTask t : tasks) {
+            ObjectNode o = array.addObject();
+            o.put("task_id", t.taskId());
+            o.put("type", t.type());
+            o.set("payload", t.payload());
+            var deps = o.putArray("depends_on");
+            t.dependsOn().forEach(deps::add);
+            o.put("timeout_seconds", t.timeoutSeconds());
+            o.put("max_attempts", t.maxAttempts());
+        }
+        HttpResponse<String> r = post("v1/work/tasks", body, Duration.ofSeconds(30));
+        if (r.statusCode() == 409 || r.statusCode() == 404) {
+            throw new LostTask("job " + jobId + " takes no new tasks: " + r.body());
+        }
+        requireOk(r, "tasks");
+        return JSON.readTree(r.body()).path("created").asInt();
+    }
+
     private static ObjectNode ref(Claim c) {
         ObjectNode body = JSON.createObjectNode();
         body.put("job_id", c.jobId());

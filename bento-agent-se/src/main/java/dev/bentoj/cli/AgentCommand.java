@@ -1,7 +1,9 @@
 package dev.bentoj.cli;
 
 import dev.bentoj.agent.Agent;
-import dev.bentoj.agent.ExecuteTask;
+import dev.bentoj.agent.TaskHandlers;
+import dev.bentoj.agent.proving.ProofSettings;
+import dev.bentoj.storage.control.Intermediates;
 import dev.bentoj.agent.TaskHandler;
 import dev.bentoj.agent.WorkClient;
 import dev.bentoj.storage.control.ObjectStore;
@@ -10,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,9 +23,13 @@ final class AgentCommand implements Callable<Integer> {
             description = "the server's base URL (env BENTO_API_URL; default ${DEFAULT-VALUE})")
     URI api;
 
-    @Option(names = "--types", paramLabel = "LIST", split = ",", defaultValue = "exec",
-            description = "worker types to serve: exec (prove, join, aux, snark arrive with proving)")
+    @Option(names = "--types", paramLabel = "LIST", split = ",", defaultValue = "exec,prove,join,aux,snark",
+            description = "worker types to serve: exec, prove, join, aux, snark (default: all)")
     List<String> types;
+
+    @Option(names = "--redis-url", defaultValue = "${env:BENTO_REDIS_URL:-redis://127.0.0.1:6379}",
+            description = "Redis for job intermediates (env BENTO_REDIS_URL; default ${DEFAULT-VALUE})")
+    String redisUrl;
 
     @Option(names = "--worker-id", paramLabel = "ID", description = "default: host name and process id")
     String workerId;
@@ -54,26 +59,31 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, TaskHandler> handlers = new LinkedHashMap<>();
         ObjectStore objects = ObjectStore.open(s3Url, s3Bucket, s3AccessKey, s3SecretKey);
-        for (String type : types) {
-            switch (type) {
-                case "exec" -> handlers.put("exec", new ExecuteTask(objects));
-                case "prove", "join", "aux", "snark" -> throw new GuestFiles.UserError(
-                        "worker type " + type + " needs the prover, which this version does not have yet: use --types exec");
-                default -> throw new GuestFiles.UserError("unknown worker type " + type
-                        + " (worker types: exec, prove, join, aux, snark)");
-            }
+        Intermediates redis = new Intermediates(redisUrl);
+        redis.checkEvictionPolicy(Boolean.parseBoolean(System.getenv().getOrDefault("BENTO_REDIS_ALLOW_EVICTION", "false")));
+        WorkClient client = new WorkClient(api, workerToken);
+        ProofSettings settings = ProofSettings.fromEnvironment();
+        Map<String, TaskHandler> handlers;
+        try {
+            handlers = TaskHandlers.of(types, objects, redis, client, settings);
+        } catch (IllegalArgumentException e) {
+            throw new GuestFiles.UserError(e.getMessage());
+        }
+        if (settings.insecure()) {
+            System.err.println("bento agent: BENTO_INSECURE_TEST_PARAMS=true: proofs use INSECURE test parameters");
         }
         String id = workerId != null ? workerId : defaultWorkerId();
-        Agent agent = new Agent(new WorkClient(api, workerToken), id, handlers, Duration.ofSeconds(pollSeconds));
+        Agent agent = new Agent(client, id, handlers, Duration.ofSeconds(pollSeconds));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.stop(Duration.ofSeconds(graceSeconds));
             objects.close();
+            redis.close();
         }, "bento-agent-shutdown"));
         System.err.println("bento agent " + id + ": serving " + handlers.keySet() + " from " + api);
         agent.run();
         objects.close();
+        redis.close();
         return 0;
     }
 

@@ -88,6 +88,16 @@ final class BonsaiClient {
         return bytes(base + "/sessions/exec_only_journal/" + session, "journal");
     }
 
+    /** The bytes at a URL the server handed out (a receipt_url). */
+    byte[] download(String url) throws IOException, InterruptedException {
+        return bytes(url, "download");
+    }
+
+    /** The {@code url} of the session's STARK receipt (GET /receipts/{id}). */
+    String receiptUrl(String session) throws IOException, InterruptedException {
+        return json(send(get(base + "/receipts/" + session)), "receipt").path("url").asText();
+    }
+
     byte[] logs(String session) throws IOException, InterruptedException {
         return bytes(base + "/sessions/logs/" + session, "logs");
     }

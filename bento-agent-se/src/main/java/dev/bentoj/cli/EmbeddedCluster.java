@@ -1,7 +1,9 @@
 package dev.bentoj.cli;
 
 import dev.bentoj.agent.Agent;
-import dev.bentoj.agent.ExecuteTask;
+import dev.bentoj.agent.TaskHandlers;
+import dev.bentoj.agent.proving.ProofSettings;
+import dev.bentoj.storage.control.Intermediates;
 import dev.bentoj.agent.TaskHandler;
 import dev.bentoj.agent.WorkClient;
 import dev.bentoj.embedded.EmbeddedPostgres;
@@ -43,6 +45,8 @@ final class EmbeddedCluster implements AutoCloseable {
     private String workerToken;
     private String adminToken;
     private EmbeddedS3 s3;
+    private String redisUrl;
+    private ProofSettings settings = ProofSettings.secure();
 
     /**
      * Starts everything and returns once the server is ready and the agents poll.
@@ -60,7 +64,15 @@ final class EmbeddedCluster implements AutoCloseable {
     static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
                                  java.util.function.Consumer<String> progress, Map<String, String> serverEnv)
             throws Exception {
+        return start(dataDir, port, agentCount, open, startupTimeout, progress, serverEnv, ProofSettings.fromEnvironment());
+    }
+
+    /** As above; the agents prove with {@code settings}. */
+    static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
+                                 java.util.function.Consumer<String> progress, Map<String, String> serverEnv,
+                                 ProofSettings settings) throws Exception {
         EmbeddedCluster c = new EmbeddedCluster();
+        c.settings = settings;
         try {
             c.boot(dataDir, port, agentCount, open, startupTimeout, progress, serverEnv);
             return c;
@@ -78,6 +90,7 @@ final class EmbeddedCluster implements AutoCloseable {
         parts.add(pg);
         EmbeddedRedis redis = EmbeddedRedis.start();
         parts.add(redis);
+        redisUrl = redis.url();
         s3 = EmbeddedS3.start(dataDir.resolve("s3"));
         parts.add(s3);
         progress.accept(String.format("PostgreSQL, Redis and S3 up in %.1f s", (System.nanoTime() - t0) / 1e9));
@@ -120,18 +133,40 @@ final class EmbeddedCluster implements AutoCloseable {
         progress.accept(String.format("server ready in %.1f s", (System.nanoTime() - t1) / 1e9));
 
         for (int i = 0; i < agentCount; i++) {
-            ObjectStore objects = ObjectStore.open(s3.url(), BUCKET, s3.accessKey(), s3.secretKey());
-            parts.add(objects);
-            Map<String, TaskHandler> handlers = Map.of("exec", new ExecuteTask(objects));
-            Agent agent = new Agent(new WorkClient(URI.create(apiUrl), workerToken), "embedded-agent-" + i,
-                    handlers, Duration.ofSeconds(20));
-            Thread t = new Thread(agent::run, "bento-agent-" + i);
-            t.setDaemon(true);
-            t.start();
-            agents.add(agent);
-            agentThreads.add(t);
+            startAgent("embedded-agent-" + i, AGENT_TYPES);
         }
-        progress.accept(agentCount + " agent(s) polling for exec tasks");
+        progress.accept(agentCount + " agent(s) polling for " + String.join(", ", AGENT_TYPES) + " tasks"
+                + (settings.insecure() ? " (INSECURE test proof parameters)" : ""));
+    }
+
+    /** Every worker type. */
+    static final List<String> AGENT_TYPES = List.of("exec", "prove", "join", "aux", "snark");
+
+    /** Starts one more agent, a thread of this process, serving {@code types}. */
+    Agent startAgent(String workerId, List<String> types) {
+        ObjectStore objects = ObjectStore.open(s3.url(), BUCKET, s3.accessKey(), s3.secretKey());
+        parts.add(objects);
+        Intermediates redis = new Intermediates(redisUrl);
+        parts.add(redis);
+        WorkClient client = new WorkClient(URI.create(apiUrl), workerToken);
+        Map<String, TaskHandler> handlers = TaskHandlers.of(types, objects, redis, client, settings);
+        Agent agent = new Agent(client, workerId, handlers, Duration.ofSeconds(20));
+        Thread t = new Thread(agent::run, "bento-agent-" + workerId);
+        t.setDaemon(true);
+        t.start();
+        agents.add(agent);
+        agentThreads.add(t);
+        return agent;
+    }
+
+    /** The Redis server's URL. */
+    String redisUrl() {
+        return redisUrl;
+    }
+
+    /** The proof parameters of the embedded agents. */
+    ProofSettings proofSettings() {
+        return settings;
     }
 
     String apiUrl() {

@@ -38,12 +38,23 @@ final class ProveCommand implements Callable<Integer> {
             description = "where to write the receipt (default: NAME.receipt in the current folder for NAME.elf)")
     Path out;
 
+    @Option(names = "--api", paramLabel = "URL",
+            description = "prove through the cluster at URL (Bonsai API) instead of in this process")
+    String api;
+
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:BENTO_API_KEY:-}",
+            description = "the cluster's API key (env BENTO_API_KEY)")
+    String apiKey;
+
     @Option(names = "--insecure-test-params", hidden = true,
             description = "fast parameters that only `verify --insecure-test-params` accepts: for tests")
     boolean insecureTestParams;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        if (api != null) {
+            return proveThroughCluster();
+        }
         try {
             LocalProver prover = new LocalProver(insecureTestParams ? SegmentProver.insecureForTests()
                     : new SegmentProver(StarkParameters.Preset.P96_B4), ExecutorOptions.defaults().withPo2(po2));
@@ -60,6 +71,58 @@ final class ProveCommand implements Callable<Integer> {
         } catch (GuestFault | InvalidElfException | GuestFiles.UserError | IllegalArgumentException e) {
             System.out.println(Json.error(e.getMessage()));
             return 1;
+        }
+    }
+
+    /**
+     * Submits a proving session to the cluster and waits for it; the cluster's segment size
+     * applies ({@code --po2} is the server's BENTO_SEGMENT_PO2 there).
+     */
+    private int proveThroughCluster() throws InterruptedException {
+        try {
+            byte[] elfBytes = readElf();
+            MemoryImage image = MemoryImage.of(GuestFiles.loadElf(elf));
+            String imageId = image.imageId().toHex();
+            BonsaiClient client = new BonsaiClient(api, apiKey);
+            long t0 = System.nanoTime();
+            client.uploadImage(imageId, elfBytes);
+            String session = client.createSession(imageId, client.uploadInput(GuestFiles.readInput(input)), false);
+            var status = client.awaitEnd(session, java.time.Duration.ofDays(1));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (!"SUCCEEDED".equals(status.path("status").asText())) {
+                System.out.println(Json.error("session " + session + " " + status.path("status").asText() + ": "
+                        + status.path("error_msg").asText()));
+                return 1;
+            }
+            byte[] bytes = client.download(status.path("receipt_url").asText());
+            var receipt = ReceiptCodec.decode(bytes);
+            Path path = out != null ? out : Path.of(elf.getFileName().toString().replaceFirst("\\.elf$", "") + ".receipt");
+            write(path, bytes);
+            var stats = status.path("stats");
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("exit_code", Integer.toUnsignedLong(receipt.claim().exitCode()));
+            json.put("cycles", stats.path("cycles").asLong());
+            json.put("total_cycles", stats.path("total_cycles").asLong());
+            json.put("segments", stats.path("segments").asLong());
+            json.put("journal_hex", Json.hex(receipt.journal()));
+            json.put("image_id", imageId);
+            json.put("session", session);
+            json.put("receipt", path.toString());
+            json.put("prove_ms", ms);
+            json.put("hz", ms == 0 ? 0 : Math.round(stats.path("cycles").asLong() * 1000.0 / ms));
+            System.out.println(Json.line(json));
+            return 0;
+        } catch (IOException | dev.bentoj.zkvm.stark.VerificationException | InvalidElfException | GuestFiles.UserError e) {
+            System.out.println(Json.error(e.getMessage()));
+            return 1;
+        }
+    }
+
+    private byte[] readElf() throws IOException {
+        try {
+            return Files.readAllBytes(elf);
+        } catch (IOException e) {
+            throw new GuestFiles.UserError("cannot read " + elf + ": " + e.getMessage());
         }
     }
 

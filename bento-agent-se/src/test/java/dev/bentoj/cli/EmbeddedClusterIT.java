@@ -311,7 +311,7 @@ class EmbeddedClusterIT {
                 "--api", cluster.apiUrl(), "--types", "exec", "--worker-id", "doomed-agent",
                 "--worker-token", cluster.workerToken(), "--s3-url", cluster.s3Url(),
                 "--s3-bucket", EmbeddedCluster.BUCKET, "--s3-access-key", cluster.s3AccessKey(),
-                "--s3-secret-key", cluster.s3SecretKey(), "--poll-seconds", "2")
+                "--s3-secret-key", cluster.s3SecretKey(), "--redis-url", cluster.redisUrl(), "--poll-seconds", "2")
                 .redirectErrorStream(true).start();
         try {
             // Its log line says when it has claimed the task and started the guest.

@@ -490,20 +490,19 @@ class DeployedServerIT {
     }
 
     @Test
-    void receiptUploadUrlTakesAReceiptThatASessionCanAssume() throws Exception {
+    void receiptUploadUrlRefusesWhatIsNotAReceipt() throws Exception {
         Res r = get("/receipts/upload", KEY_A);
         assertEquals(200, r.status(), r.text());
         String uuid = r.json().get("uuid").asText();
         assertTrue(UUID_PATTERN.matcher(uuid).matches(), r.text());
         assertEquals(PUBLIC_URL + "/receipts/upload/" + uuid, r.json().get("url").asText());
-        byte[] receipt = bytes("a receipt (its format and verification come with the prover)");
-        Res put = put(fromPublic(r.json().get("url").asText()), KEY_A, receipt);
-        assertEquals(2, put.status() / 100, put.text());
-        assertArrayEquals(receipt, objects.get(ObjectNamespace.STARK_RECEIPT.key(uuid)));
-
-        ObjectNode body = sessionBody(uploadImage("hello"), uploadInput(new byte[0]), true);
-        body.putArray("assumptions").add(uuid);
-        createSession(KEY_A, body);
+        Res put = put(fromPublic(r.json().get("url").asText()), KEY_A, bytes("not a receipt"));
+        assertEquals(400, put.status(), put.text());
+        assertEquals("ReceiptInvalid", put.json().path("type").asText(), put.text());
+        assertFalse(objects.exists(ObjectNamespace.STARK_RECEIPT.key(uuid)));
+        // A session receipt and an uploaded one are fetched the same way; none is 404.
+        assertEquals(404, get("/receipts/" + UUID.randomUUID(), KEY_A).status());
+        assertEquals(404, get("/receipts/stark/receipt/" + UUID.randomUUID(), KEY_A).status());
     }
 
     // -------------------------------------------------------------------------------------------
@@ -606,14 +605,19 @@ class DeployedServerIT {
     }
 
     @Test
-    void aProvingSessionIsAcceptedThenFailsClearly() throws Exception {
+    void aProvingSessionWaitsForItsExecutorAndASnarkOfNoReceiptIsRefused() throws Exception {
         String uuid = createSession(KEY_A, sessionBody(uploadImage("hello"), uploadInput(new byte[0]), false));
         JsonNode s = status(KEY_A, uuid);
-        assertEquals("FAILED", s.get("status").asText(), s.toString());
-        String error = s.path("error_msg").asText();
-        assertTrue(error.contains("not supported") && error.contains("execute_only"), s.toString());
+        assertEquals("RUNNING", s.get("status").asText(), s.toString());
+        assertEquals("Executor", s.path("state").asText(), s.toString());
         assertTrue(isNullOrAbsent(s, "receipt_url"), s.toString());
-        assertTrue(isNullOrAbsent(s, "stats"), s.toString());
+        Res snark = postJson("/snark/create", KEY_A, "{\"session_id\": \"" + uuid + "\"}");
+        assertEquals(400, snark.status(), snark.text());
+        assertTrue(snark.json().path("msg").asText().contains("has no receipt"), snark.text());
+        assertEquals(404, get("/snark/status/" + UUID.randomUUID(), KEY_A).status());
+        assertEquals(404, get("/receipts/" + uuid, KEY_A).status());
+        get("/sessions/stop/" + uuid, KEY_A);
+        assertEquals("ABORTED", status(KEY_A, uuid).get("status").asText());
     }
 
     @Test

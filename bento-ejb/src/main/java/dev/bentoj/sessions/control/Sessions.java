@@ -2,6 +2,7 @@ package dev.bentoj.sessions.control;
 
 import dev.bentoj.sessions.entity.SessionRequest;
 import dev.bentoj.sessions.entity.SessionView;
+import dev.bentoj.storage.control.Intermediates;
 import dev.bentoj.storage.control.ObjectStore;
 import dev.bentoj.storage.entity.ObjectNamespace;
 import dev.bentoj.taskdb.control.TaskDb;
@@ -12,6 +13,7 @@ import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import jakarta.json.Json;
@@ -29,12 +31,17 @@ public final class Sessions {
     /** Default lease of the executor task; its heartbeats (every third of it) extend it while it runs. */
     static final int INIT_TIMEOUT_SECONDS = 60;
     static final int INIT_MAX_ATTEMPTS = 3;
+    /** The segment sizes the RV32IM AIR proves. */
+    static final int MIN_PROVING_PO2 = dev.bentoj.zkvm.receipt.ReceiptCodec.MIN_SEGMENT_PO2;
+    static final int MAX_PROVING_PO2 = dev.bentoj.zkvm.receipt.ReceiptCodec.MAX_SEGMENT_PO2;
 
     private final TaskDb taskDb;
     private final ObjectStore objects;
     private final long maxCycles;
     private final int segmentPo2;
     private final int initLeaseSeconds;
+    /** Where the agents keep the job's intermediates; removed when a session is stopped. May be null. */
+    private final Intermediates intermediates;
 
     /**
      * @param maxCycles  the server's cycle limit per session (requests are capped by it)
@@ -49,6 +56,12 @@ public final class Sessions {
      *                         so it also bounds how late a running executor learns of a stop
      */
     public Sessions(TaskDb taskDb, ObjectStore objects, long maxCycles, int segmentPo2, int initLeaseSeconds) {
+        this(taskDb, objects, null, maxCycles, segmentPo2, initLeaseSeconds);
+    }
+
+    /** @param intermediates the job intermediates in Redis, removed when a session is stopped */
+    public Sessions(TaskDb taskDb, ObjectStore objects, Intermediates intermediates, long maxCycles, int segmentPo2,
+                    int initLeaseSeconds) {
         if (initLeaseSeconds < 3) {
             throw new IllegalArgumentException("the executor's lease must be at least 3 s, was " + initLeaseSeconds);
         }
@@ -57,6 +70,7 @@ public final class Sessions {
         this.maxCycles = maxCycles;
         this.segmentPo2 = segmentPo2;
         this.initLeaseSeconds = initLeaseSeconds;
+        this.intermediates = intermediates;
     }
 
     public UUID create(String userId, SessionRequest request) {
@@ -87,20 +101,60 @@ public final class Sessions {
             limit = Math.min(maxCycles, request.execCycleLimit() > (Long.MAX_VALUE >> 20)
                     ? Long.MAX_VALUE : request.execCycleLimit() << 20);
         }
+        if (!request.executeOnly() && (segmentPo2 < MIN_PROVING_PO2 || segmentPo2 > MAX_PROVING_PO2)) {
+            throw new InvalidSessionException("this server cuts executions into segments of 2^" + segmentPo2
+                    + " rows, which cannot be proven (po2 " + MIN_PROVING_PO2 + " to " + MAX_PROVING_PO2
+                    + "): create the session with \"execute_only\": true, or set BENTO_SEGMENT_PO2");
+        }
+        jakarta.json.JsonArrayBuilder assumptions = Json.createArrayBuilder();
+        request.assumptions().forEach(assumptions::add);
         String payload = Json.createObjectBuilder()
                 .add("image_id", request.img())
                 .add("input_id", request.input())
                 .add("execute_only", request.executeOnly())
+                .add("assumptions", assumptions)
                 .add("cycle_limit", limit)
                 .add("po2", segmentPo2)
                 .build().toString();
-        UUID job = taskDb.createJob(userId, List.of(
+        return taskDb.createJob(userId, List.of(
                 TaskSpec.of("init", WorkerType.EXEC, payload, initLeaseSeconds, INIT_MAX_ATTEMPTS)));
-        if (!request.executeOnly()) {
-            taskDb.failJob(job, "proving sessions are not supported by this server yet: create the session "
-                    + "with \"execute_only\": true");
+    }
+
+    /**
+     * Starts a SNARK job wrapping the STARK receipt of {@code sessionId} (a session of this user,
+     * or an uploaded receipt): one {@code snark} task, which agents fail with "not supported yet"
+     * until the SNARK stage exists.
+     */
+    public UUID createSnark(String userId, String sessionId) {
+        if (!ObjectNamespace.STARK_RECEIPT.isValidId(sessionId)) {
+            throw new InvalidSessionException("session_id must be the uuid of a succeeded proving session");
         }
-        return job;
+        if (receipt(userId, sessionId).isEmpty()) {
+            throw new InvalidSessionException("session " + sessionId + " has no receipt: a SNARK wraps the receipt "
+                    + "of a SUCCEEDED proving session");
+        }
+        String payload = Json.createObjectBuilder().add("receipt_id", sessionId).build().toString();
+        return taskDb.createJob(userId, List.of(TaskSpec.of("snark", WorkerType.SNARK, payload, 60, 1)));
+    }
+
+    /**
+     * The STARK receipt of session {@code id} (scoped to its owner) or the uploaded receipt of
+     * that uuid; empty if there is none (yet).
+     */
+    public Optional<byte[]> receipt(String userId, String id) {
+        if (!ObjectNamespace.STARK_RECEIPT.isValidId(id)) {
+            return Optional.empty();
+        }
+        Optional<JobStatus> job = taskDb.jobStatus(UUID.fromString(id));
+        if (job.isPresent() && !job.get().userId().equals(userId)) {
+            return Optional.empty();
+        }
+        return objects.find(ObjectNamespace.STARK_RECEIPT.key(id));
+    }
+
+    /** True if a STARK receipt is stored for this session (or upload) id. */
+    private boolean hasReceipt(UUID id) {
+        return objects.exists(ObjectNamespace.STARK_RECEIPT.key(id));
     }
 
     public SessionView status(String userId, String sessionId) {
@@ -112,13 +166,35 @@ public final class Sessions {
                     .orElse(new SessionView.Stats(0, 0, 0));
         }
         String state = job.state() == JobState.RUNNING ? progress(job) : null;
-        return new SessionView(job.state().apiStatus(), null, job.error(), state, job.elapsedSeconds(), stats);
+        // Relative: the boundary makes it absolute from the public base URL.
+        String receipt = job.state() == JobState.SUCCEEDED && hasReceipt(job.jobId())
+                ? "receipts/stark/receipt/" + job.jobId() : null;
+        return new SessionView(job.state().apiStatus(), receipt, job.error(), state, job.elapsedSeconds(), stats);
     }
 
     /** Ends a running session as ABORTED; stopping an ended session changes nothing. */
     public void stop(String userId, String sessionId) {
         JobStatus job = owned(userId, sessionId);
-        taskDb.abortJob(job.jobId());
+        if (taskDb.abortJob(job.jobId())) {
+            removeIntermediates(job.jobId());
+        }
+    }
+
+    /**
+     * Removes a job's intermediates once it has ended. An agent still running one of its tasks
+     * learns of the end at its next heartbeat and writes nothing after that; the TTL covers a
+     * key written in between.
+     */
+    public void removeIntermediates(UUID jobId) {
+        if (intermediates == null) {
+            return;
+        }
+        try {
+            intermediates.deleteJob(jobId.toString());
+        } catch (dev.bentoj.storage.control.StorageException e) {
+            java.util.logging.Logger.getLogger(Sessions.class.getName()).warning("could not remove the intermediates of job "
+                    + jobId + " (they expire with their TTL): " + e.getMessage());
+        }
     }
 
     /** The guest's log so far (empty until the executor has written it). */
@@ -144,12 +220,33 @@ public final class Sessions {
                 .orElseThrow(() -> new SessionNotFoundException(sessionId));
     }
 
-    private static String progress(JobStatus job) {
+    /**
+     * The Bonsai {@code state} of a running session, from its tasks: {@code Executor} until a
+     * segment is proven (the executor streams, so proving overlaps it), then
+     * {@code ProveSegments: done/created}, {@code RecursionJoin: done/created} (joins and
+     * resolve), {@code Finalize}.
+     */
+    static String progress(JobStatus job) {
         if (job.progress() != null) {
             return job.progress();
         }
-        TaskCounts exec = job.tasksByType().get(WorkerType.EXEC);
-        return exec != null ? "Executor" : "Setup";
+        Map<WorkerType, TaskCounts> tasks = job.tasksByType();
+        TaskCounts exec = tasks.get(WorkerType.EXEC);
+        if (exec == null) {
+            return tasks.containsKey(WorkerType.SNARK) ? "Snark" : "Setup";
+        }
+        TaskCounts prove = tasks.getOrDefault(WorkerType.PROVE, TaskCounts.NONE);
+        TaskCounts join = tasks.getOrDefault(WorkerType.JOIN, TaskCounts.NONE);
+        if (prove.done() == 0 && exec.done() == 0) {
+            return "Executor";
+        }
+        if (prove.done() < prove.total() || exec.done() == 0) {
+            return "ProveSegments: " + prove.done() + "/" + prove.total();
+        }
+        if (join.done() < join.total()) {
+            return "RecursionJoin: " + join.done() + "/" + join.total();
+        }
+        return "Finalize";
     }
 
     static Optional<SessionView.Stats> parseStats(String json) {

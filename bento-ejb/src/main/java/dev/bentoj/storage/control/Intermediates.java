@@ -122,6 +122,22 @@ public final class Intermediates implements AutoCloseable {
         }
     }
 
+    /**
+     * How many of the intermediates {@code names} of job {@code jobId} exist, in one round trip
+     * (the executor's back-pressure counts its segments still waiting for a prover).
+     */
+    public long countExisting(String jobId, java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return 0;
+        }
+        String[] keys = names.stream().map(n -> key(jobId, n)).toArray(String[]::new);
+        try {
+            return redis.exists(keys);
+        } catch (JedisException e) {
+            throw failure("check " + keys.length + " keys of job " + jobId, e);
+        }
+    }
+
     /** Removes one intermediate; removing a missing one is not an error. */
     public void delete(String jobId, String name) {
         String key = key(jobId, name);

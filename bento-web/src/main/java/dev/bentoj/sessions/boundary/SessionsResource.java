@@ -44,6 +44,12 @@ public class SessionsResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    jakarta.ws.rs.core.UriInfo uriInfo;
+
+    @Inject
+    dev.bentoj.web.PublicUrls urls;
+
     /**
      * The body of {@code POST /sessions/create}, field names as the Bonsai client sends them.
      * Parsed by {@link #parse(String)}, strictly: JSON-B would turn {@code "execute_only": "yes"}
@@ -167,7 +173,8 @@ public class SessionsResource {
         SessionView v = found(() -> sessions.status(caller.userId(), id));
         StatsBody stats = v.stats() == null ? null
                 : new StatsBody(v.stats().segments(), v.stats().totalCycles(), v.stats().cycles());
-        return new StatusBody(v.status(), v.receiptUrl(), v.errorMsg(), v.state(), v.elapsedTime(), stats);
+        String receiptUrl = v.receiptUrl() == null ? null : urls.resolve(uriInfo, v.receiptUrl());
+        return new StatusBody(v.status(), receiptUrl, v.errorMsg(), v.state(), v.elapsedTime(), stats);
     }
 
     @GET

@@ -1,6 +1,7 @@
 package dev.bentoj.taskdb.boundary;
 
 import dev.bentoj.taskdb.control.TaskDb;
+import dev.bentoj.taskdb.entity.FailOutcome;
 import dev.bentoj.taskdb.entity.LeaseStatus;
 import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskSpec;
@@ -50,6 +51,9 @@ public class WorkResource {
 
     @Inject
     WorkMetrics metrics;
+
+    @Inject
+    dev.bentoj.sessions.control.Sessions sessions;
 
     @POST
     @Path("claim")
@@ -114,8 +118,13 @@ public class WorkResource {
     @Path("failed")
     public Response failed(String json) {
         JsonObject body = JsonBodies.object(json, "{job_id, task_id, attempt, type, error, retryable}");
-        taskDb.fail(jobId(body), text(body, "task_id"), attempt(body),
+        UUID job = jobId(body);
+        FailOutcome outcome = taskDb.fail(job, text(body, "task_id"), attempt(body),
                 body.getString("error", "no reason given"), body.getBoolean("retryable", false));
+        if (outcome == FailOutcome.TASK_FAILED) {
+            // The job failed with this task: nothing will read its intermediates again.
+            sessions.removeIntermediates(job);
+        }
         typeOf(body).ifPresent(metrics::failed);
         return Response.noContent().build();
     }

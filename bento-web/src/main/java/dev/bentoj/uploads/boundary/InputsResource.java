@@ -76,12 +76,23 @@ public class InputsResource {
     @Path("receipts/upload/{uuid}")
     @Consumes(MediaType.WILDCARD)
     public Response uploadReceipt(@PathParam("uuid") String uuid, InputStream body) {
-        return store(ObjectNamespace.STARK_RECEIPT, uuid, body, "receipt");
+        String key = key(ObjectNamespace.STARK_RECEIPT, uuid, "receipt");
+        byte[] bytes = Uploads.readBounded(body, maxUploadBytes, "receipt");
+        try {
+            // Well-formed now; whether it verifies is checked when a session resolves it.
+            dev.bentoj.zkvm.receipt.ReceiptCodec.decode(bytes);
+        } catch (dev.bentoj.zkvm.stark.VerificationException e) {
+            throw ApiError.badRequest("ReceiptInvalid", "not a receipt: " + e.getMessage());
+        }
+        return store(key, bytes);
     }
 
     private Response store(ObjectNamespace ns, String uuid, InputStream body, String what) {
         String key = key(ns, uuid, what);
-        byte[] bytes = Uploads.readBounded(body, maxUploadBytes, what);
+        return store(key, Uploads.readBounded(body, maxUploadBytes, what));
+    }
+
+    private Response store(String key, byte[] bytes) {
         if (objects.exists(key)) {
             // Uploads are write-once: the stored object stays as it was (upstream answers 204 too).
             return Response.noContent().build();

@@ -1,6 +1,7 @@
 package dev.bentoj.web.platform;
 
 import dev.bentoj.sessions.control.Sessions;
+import dev.bentoj.storage.control.Intermediates;
 import dev.bentoj.storage.control.ObjectStore;
 import dev.bentoj.taskdb.control.Streams;
 import dev.bentoj.taskdb.control.ReadyTaskSignal;
@@ -87,7 +88,7 @@ public class Controls {
 
     @Produces
     @Singleton
-    Sessions sessions(TaskDb taskDb, ObjectStore objects) {
-        return new Sessions(taskDb, objects, maxCycles, segmentPo2, execLeaseSeconds);
+    Sessions sessions(TaskDb taskDb, ObjectStore objects, Intermediates intermediates) {
+        return new Sessions(taskDb, objects, intermediates, maxCycles, segmentPo2, execLeaseSeconds);
     }
 }

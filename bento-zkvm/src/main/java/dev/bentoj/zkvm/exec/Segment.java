@@ -10,7 +10,9 @@ import java.util.Arrays;
  * the slice of input it consumed and, when the executor ran with page proofs, the Merkle
  * multiproof siblings connecting the listed pages to the memory roots (null otherwise). Pages
  * are listed in increasing index order; a page the
- * guest never wrote before appears as zeros.
+ * guest never wrote before appears as zeros. {@code committed} holds the journal bytes the
+ * segment's COMMITs wrote, {@code journal[journalStart, journalEnd)}: with them a segment can
+ * be replayed (and proven) before the session's execution has ended.
  *
  * <p>Row accounting follows the AIR: one row per executed instruction, host-write rows for the
  * bytes READ copies, 64 page-out rows per listed page, padding up to {@code 2^po2}.
@@ -31,7 +33,8 @@ public record Segment(
         long journalEnd,
         boolean halted,
         int exitCode,
-        Digest[] siblings) {
+        Digest[] siblings,
+        byte[] committed) {
 
     /** Page-out rows the AIR needs per listed page (256 words, four per row). */
     public static final int PAGE_OUT_ROWS = 64;
@@ -55,7 +58,8 @@ public record Segment(
                 && userCycles == o.userCycles && hostWriteRows == o.hostWriteRows
                 && inputStart == o.inputStart && Arrays.equals(inputConsumed, o.inputConsumed)
                 && journalStart == o.journalStart && journalEnd == o.journalEnd
-                && halted == o.halted && exitCode == o.exitCode;
+                && halted == o.halted && exitCode == o.exitCode
+                && Arrays.equals(committed, o.committed);
         // The siblings are not compared: a replay has no memory tree and passes them through.
     }
 }

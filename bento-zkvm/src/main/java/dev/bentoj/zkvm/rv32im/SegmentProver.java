@@ -28,8 +28,18 @@ public final class SegmentProver {
     }
 
     /**
+     * Proves {@code segment} from what it carries, its committed journal bytes included: the
+     * session's execution need not have ended (the cluster proves segments as they stream).
+     *
+     * @throws IllegalArgumentException as {@link #prove(Segment, byte[])}
+     */
+    public SegmentProof prove(Segment segment) {
+        return prove(segment, null);
+    }
+
+    /**
      * Proves {@code segment}; {@code journal} is the session's whole journal (a replayed COMMIT
-     * takes its bytes from it).
+     * takes its bytes from it), or null to use the segment's own {@link Segment#committed()}.
      *
      * @throws IllegalArgumentException if the segment cannot be proven: po2 outside the AIR's
      *                                  range, no page multiproof, or a replay that diverges
