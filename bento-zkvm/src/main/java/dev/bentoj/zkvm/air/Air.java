@@ -37,10 +37,12 @@ public interface Air {
     }
 
     /**
-     * The Merkle root of the preprocessed columns' LDE at this height and blowup, if the AIR
-     * pins or caches it; null makes the verifier compute it (a full LDE and commitment).
+     * The Merkle root of the preprocessed columns' LDE at this height and blowup under this
+     * commitment hash suite, if the AIR pins or caches it; null makes the verifier compute it
+     * (a full LDE and commitment).
      */
-    default dev.bentoj.zkvm.hash.Digest preprocessedRoot(int logN, int logBlowup) {
+    default dev.bentoj.zkvm.hash.Digest preprocessedRoot(int logN, int logBlowup,
+                                                         dev.bentoj.zkvm.hash.HashSuite suite) {
         return null;
     }
 
