@@ -58,7 +58,7 @@ public final class ProverBench {
                 StarkParameters params = parameters(set, layout, logN, suite);
                 System.out.printf("%s, repetition %d, blowup %d, %d queries%n", suite.label(), rep + 1,
                         params.blowup(), params.numQueries());
-                phases(layout, w, params, logN);
+                phases(layout, w.columns(), w.publicValues(), params);
                 StarkProof proof = time("prove (all phases)", () -> new StarkProver(params).prove(air, w.columns(),
                         w.publicValues()));
                 byte[] bytes = ProofCodec.encode(proof, layout);
@@ -80,23 +80,29 @@ public final class ProverBench {
                 : StarkParameters.Preset.valueOf(set).forAir(layout, logN, suite);
     }
 
-    private static void phases(AirLayout layout, ExampleAirs.Witness w, StarkParameters params, int logN) {
+    /**
+     * Times each phase of proving {@code main} (natural order, Montgomery form) with these public
+     * values (canonical) for any AIR, with random challenges.
+     */
+    public static void phases(AirLayout layout, int[][] main, int[] publicValues, StarkParameters params) {
         Random rnd = new Random(1);
         int logBlowup = params.logBlowup();
         HashSuite suite = params.hashSuite();
-        int n = 1 << logN;
-        int[][] main = w.columns();
-        int[] pub = new int[w.publicValues().length];
+        int n = main[0].length;
+        int logN = Integer.numberOfTrailingZeros(n);
+        int[] pub = new int[publicValues.length];
         for (int i = 0; i < pub.length; i++) {
-            pub[i] = BabyBear.toMont(w.publicValues()[i]);
+            pub[i] = BabyBear.toMont(publicValues[i]);
         }
         int[][] pre = layout.air().preprocessedColumns(logN);
         time("self-check", () -> {
             TraceCheck.requireSatisfied(layout, pre, main, pub);
             return null;
         });
-        int[][] preLde = time("LDE pre+main", () -> Lde.extend(pre, logBlowup));
-        int[][] mainLde = Lde.extend(main, logBlowup);
+        int[][][] ldes = time("LDE pre+main", () -> new int[][][] {Lde.extend(pre, logBlowup),
+            Lde.extend(main, logBlowup)});
+        int[][] preLde = ldes[0];
+        int[][] mainLde = ldes[1];
         time("commit pre+main", () -> {
             MerkleTree.commit(new ColumnMajorLeaves(preLde), suite);
             return MerkleTree.commit(new ColumnMajorLeaves(mainLde), suite);
@@ -155,7 +161,7 @@ public final class ProverBench {
     }
 
     /** Wall time, and CPU time of the whole process (steadier when other processes share the cores). */
-    private static <T> T time(String phase, Supplier<T> body) {
+    public static <T> T time(String phase, Supplier<T> body) {
         long c0 = CPU.getProcessCpuTime();
         long t0 = System.nanoTime();
         T out = body.get();
