@@ -59,7 +59,7 @@ public enum HashSuite {
     /** The leaf hash of {@code values} (Montgomery form). */
     public Digest hashLeaf(int[] values) {
         int[] out = new int[Digest.SIZE];
-        newHasher().hashLeaf(values, values.length, out, 0);
+        newHasher().hashLeaf(values, 0, values.length, out, 0);
         return new Digest(out);
     }
 

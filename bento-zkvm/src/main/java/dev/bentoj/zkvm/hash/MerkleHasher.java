@@ -7,8 +7,8 @@ package dev.bentoj.zkvm.hash;
  */
 public interface MerkleHasher {
 
-    /** Hashes the leaf {@code values[0..length)} (Montgomery form) into {@code out[outOff..outOff+8)}. */
-    void hashLeaf(int[] values, int length, int[] out, int outOff);
+    /** Hashes the leaf {@code values[offset..offset+length)} (Montgomery form) into {@code out[outOff..outOff+8)}. */
+    void hashLeaf(int[] values, int offset, int length, int[] out, int outOff);
 
     /**
      * Compresses the children {@code children[offset..offset+8)} (left) and

@@ -22,7 +22,7 @@ final class Poseidon2MerkleHasher implements MerkleHasher {
      * for length 0) overwrites s[0..16) and is permuted; the digest is s[0..8).
      */
     @Override
-    public void hashLeaf(int[] values, int length, int[] out, int outOff) {
+    public void hashLeaf(int[] values, int offset, int length, int[] out, int outOff) {
         int[] s = state;
         for (int i = 0; i < WIDTH; i++) {
             s[i] = 0;
@@ -32,7 +32,7 @@ final class Poseidon2MerkleHasher implements MerkleHasher {
         int pos = 0;
         do {
             int n = Math.min(RATE, length - pos);
-            System.arraycopy(values, pos, s, 0, n);
+            System.arraycopy(values, offset + pos, s, 0, n);
             for (int i = n; i < RATE; i++) {
                 s[i] = 0;
             }

@@ -35,7 +35,7 @@ final class Sha256MerkleHasher implements MerkleHasher {
     private byte[] message = new byte[NODE_BYTES];
 
     @Override
-    public void hashLeaf(int[] values, int length, int[] out, int outOff) {
+    public void hashLeaf(int[] values, int offset, int length, int[] out, int outOff) {
         int bytes = 1 + 4 * length;
         if (message.length < bytes) {
             message = new byte[bytes];
@@ -43,7 +43,7 @@ final class Sha256MerkleHasher implements MerkleHasher {
         byte[] m = message;
         m[0] = LEAF_PREFIX;
         for (int i = 0, at = 1; i < length; i++, at += 4) {
-            U32_LE.set(m, at, BabyBear.fromMont(values[i]));
+            U32_LE.set(m, at, BabyBear.fromMont(values[offset + i]));
         }
         digestInto(bytes, out, outOff);
     }

@@ -27,6 +27,8 @@ public final class MerkleTree {
 
     /** Leaves per build task; each task then hashes the subtree above its block. */
     private static final int BLOCK_LEAVES = 1 << 12;
+    /** Leaves gathered at once (row-major) before hashing them one by one. */
+    private static final int GATHER_LEAVES = 64;
     /** Parents per task on the levels above the blocks. */
     private static final int BLOCK_NODES = 1 << 12;
     private static final int D = Digest.SIZE;
@@ -76,12 +78,15 @@ public final class MerkleTree {
         int blockDepth = Integer.numberOfTrailingZeros(blockLeaves);
         pool.invoke(new Chunks(0, leafCount / blockLeaves, block -> {
             MerkleHasher hasher = suite.newHasher();
-            int[] row = new int[width];
+            int gather = Math.min(GATHER_LEAVES, blockLeaves);
+            int[] rows = new int[gather * width];
             int first = block * blockLeaves;
             int[] leafLevel = levels[0];
-            for (int i = first; i < first + blockLeaves; i++) {
-                source.fillLeaf(i, row);
-                hasher.hashLeaf(row, width, leafLevel, i * D);
+            for (int g = first; g < first + blockLeaves; g += gather) {
+                source.fillLeaves(g, gather, rows);
+                for (int r = 0; r < gather; r++) {
+                    hasher.hashLeaf(rows, r * width, width, leafLevel, (g + r) * D);
+                }
             }
             for (int j = 1; j <= blockDepth; j++) {
                 compressRange(levels[j - 1], levels[j], first >> j, (first + blockLeaves) >> j,
@@ -165,7 +170,7 @@ public final class MerkleTree {
         MerkleHasher hasher = suite.newHasher();
         int[] node = new int[2 * D]; // scratch: current node ‖ sibling, in child order
         int[] current = new int[D];
-        hasher.hashLeaf(leafValues, leafValues.length, current, 0);
+        hasher.hashLeaf(leafValues, 0, leafValues.length, current, 0);
         int index = leaf;
         for (int j = 0; j < expectedDepth; j++) {
             if ((index & 1) == 0) {

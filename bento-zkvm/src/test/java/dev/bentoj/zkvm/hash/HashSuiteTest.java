@@ -66,8 +66,10 @@ class HashSuiteTest {
         int[] out = new int[Digest.SIZE + 3];
         for (int width : new int[] {206, 0, 1, 15, 16, 17, 64, 330, 8}) {
             int[] row = randomRow(rnd, width);
-            int[] padded = Arrays.copyOf(row, width + 5); // cells past the length are ignored
-            hasher.hashLeaf(padded, width, out, 3);
+            int[] padded = new int[width + 7]; // cells around the row are ignored
+            Arrays.fill(padded, 1);
+            System.arraycopy(row, 0, padded, 2, width);
+            hasher.hashLeaf(padded, 2, width, out, 3);
             assertArrayEquals(ReferenceHashes.leaf(suite, row).elements(),
                     Arrays.copyOfRange(out, 3, 3 + Digest.SIZE), "width " + width);
 

@@ -77,7 +77,7 @@ class MerkleTreeTest {
                 return 0;
             }
 
-            public void fillLeaf(int leaf, int[] dst) {
+            public void fillLeaves(int first, int count, int[] dst) {
             }
         };
         Digest leaf = ReferenceHashes.leaf(suite, new int[0]);
@@ -107,8 +107,10 @@ class MerkleTreeTest {
                 return 32;
             }
 
-            public void fillLeaf(int leaf, int[] dst) {
-                System.arraycopy(range, 0, dst, 0, 32);
+            public void fillLeaves(int first, int count, int[] dst) {
+                for (int k = 0; k < count; k++) {
+                    System.arraycopy(range, 0, dst, 32 * k, 32);
+                }
             }
         };
         assertEquals(POSEIDON2.compress(h32, h32), MerkleTree.commit(vectorLeaves, POSEIDON2).root());
@@ -225,6 +227,16 @@ class MerkleTreeTest {
     }
 
     @Test
+    void columnLeavesAreRowsBackToBack() {
+        int[][] cols = randomColumns(5, 16, 3);
+        int[] leaves = new int[3 * 5];
+        LeafSource.ofColumns(cols).fillLeaves(7, 3, leaves);
+        for (int k = 0; k < 3; k++) {
+            assertArrayEquals(row(cols, 7 + k), Arrays.copyOfRange(leaves, 5 * k, 5 * k + 5));
+        }
+    }
+
+    @Test
     void badMatrixShapesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> LeafSource.ofColumns(new int[0][]));
         assertThrows(IllegalArgumentException.class, () -> LeafSource.ofColumns(new int[2][3]));
@@ -253,9 +265,10 @@ class MerkleTreeTest {
         LeafSource fri = LeafSource.ofFriLayer(coords, arity);
         assertEquals(size / arity, fri.leafCount());
         assertEquals(4 * arity, fri.leafWidth());
-        int[] leaf = new int[4 * arity];
-        fri.fillLeaf(3, leaf);
-        assertArrayEquals(row(byHand, 3), leaf);
+        int[] leaves = new int[2 * 4 * arity];
+        fri.fillLeaves(3, 2, leaves);
+        assertArrayEquals(row(byHand, 3), Arrays.copyOf(leaves, 4 * arity));
+        assertArrayEquals(row(byHand, 4), Arrays.copyOfRange(leaves, 4 * arity, 8 * arity));
         MerkleTree tree = MerkleTree.commit(fri, suite);
         assertEquals(MerkleTree.commit(LeafSource.ofColumns(byHand), suite).root(), tree.root());
         assertEquals(3, tree.depth());
