@@ -1,5 +1,8 @@
 package dev.bentoj.zkvm.air;
 
+import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
+
 import java.util.List;
 
 /**
@@ -41,8 +44,7 @@ public interface Air {
      * commitment hash suite, if the AIR pins or caches it; null makes the verifier compute it
      * (a full LDE and commitment).
      */
-    default dev.bentoj.zkvm.hash.Digest preprocessedRoot(int logN, int logBlowup,
-                                                         dev.bentoj.zkvm.hash.HashSuite suite) {
+    default Digest preprocessedRoot(int logN, int logBlowup, HashSuite suite) {
         return null;
     }
 

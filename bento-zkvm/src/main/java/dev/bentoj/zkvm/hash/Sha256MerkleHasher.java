@@ -22,8 +22,8 @@ import java.security.MessageDigest;
  * <p>The message buffer grows to the widest leaf seen and is reused: no allocation per row.
  */
 final class Sha256MerkleHasher implements MerkleHasher {
-    static final byte LEAF_PREFIX = 0x01;
-    static final byte NODE_PREFIX = 0x02;
+    private static final byte LEAF_PREFIX = 0x01;
+    private static final byte NODE_PREFIX = 0x02;
 
     private static final VarHandle U32_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
