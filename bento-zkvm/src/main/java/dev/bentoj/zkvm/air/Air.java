@@ -1,5 +1,8 @@
 package dev.bentoj.zkvm.air;
 
+import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
+
 import java.util.List;
 
 /**
@@ -37,10 +40,11 @@ public interface Air {
     }
 
     /**
-     * The Merkle root of the preprocessed columns' LDE at this height and blowup, if the AIR
-     * pins or caches it; null makes the verifier compute it (a full LDE and commitment).
+     * The Merkle root of the preprocessed columns' LDE at this height and blowup under this
+     * commitment hash suite, if the AIR pins or caches it; null makes the verifier compute it
+     * (a full LDE and commitment).
      */
-    default dev.bentoj.zkvm.hash.Digest preprocessedRoot(int logN, int logBlowup) {
+    default Digest preprocessedRoot(int logN, int logBlowup, HashSuite suite) {
         return null;
     }
 

@@ -3,6 +3,7 @@ package dev.bentoj.zkvm.fri;
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.merkle.FriLayerLeaves;
 import dev.bentoj.zkvm.merkle.MerkleTree;
 import dev.bentoj.zkvm.ntt.Lde;
@@ -27,12 +28,13 @@ public final class FriProver {
     private final Ext[] finalPolynomial;
 
     /**
-     * Commits to {@code codeword} (on 31·⟨ω_M⟩, bit-reversed), folding as the schedule says.
+     * Commits to {@code codeword} (on 31·⟨ω_M⟩, bit-reversed), folding as the schedule says,
+     * each layer's tree hashed with {@code suite}.
      *
      * @throws IllegalStateException if the last layer is not of the expected degree (the
      *                               codeword was not low-degree: a prover bug or a broken constraint)
      */
-    public FriProver(int[][] codeword, FriSchedule schedule, Transcript t, int powCommit) {
+    public FriProver(int[][] codeword, FriSchedule schedule, HashSuite suite, Transcript t, int powCommit) {
         this.schedule = schedule;
         int r = schedule.rounds();
         this.roots = new Digest[r];
@@ -41,7 +43,7 @@ public final class FriProver {
         int shift = Lde.SHIFT;
         for (int i = 0; i < r; i++) {
             int logArity = schedule.logArity(i);
-            MerkleTree tree = MerkleTree.commit(new FriLayerLeaves(layer, 1 << logArity));
+            MerkleTree tree = MerkleTree.commit(new FriLayerLeaves(layer, 1 << logArity), suite);
             layers.add(layer);
             trees.add(tree);
             roots[i] = tree.root();

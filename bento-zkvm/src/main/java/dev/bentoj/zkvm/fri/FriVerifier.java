@@ -3,6 +3,7 @@ package dev.bentoj.zkvm.fri;
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.merkle.MerkleTree;
 import dev.bentoj.zkvm.stark.StarkProof;
 
@@ -16,11 +17,12 @@ public final class FriVerifier {
     /**
      * Checks one query. Returns null if it passes, else the reason.
      *
+     * @param suite  the proof's commitment hash suite
      * @param index  the LDE index i_0 drawn from the transcript
      * @param value  F(x_0) as the verifier computed it from the opened rows
      */
-    public static String checkQuery(FriSchedule schedule, Digest[] roots, Ext[] betas, Ext[] finalPolynomial,
-                                    int index, Ext value, List<StarkProof.FriOpening> rounds) {
+    public static String checkQuery(FriSchedule schedule, HashSuite suite, Digest[] roots, Ext[] betas,
+                                    Ext[] finalPolynomial, int index, Ext value, List<StarkProof.FriOpening> rounds) {
         int idx = index;
         Ext v = value;
         int shift = dev.bentoj.zkvm.ntt.Lde.SHIFT;
@@ -44,7 +46,7 @@ public final class FriVerifier {
                 cells[4 * j + 2] = block[j].c2();
                 cells[4 * j + 3] = block[j].c3();
             }
-            if (!MerkleTree.verify(roots[i], g, cells, opening.path(), schedule.pathDepth(i))) {
+            if (!MerkleTree.verify(suite, roots[i], g, cells, opening.path(), schedule.pathDepth(i))) {
                 return "FRI round " + i + ": Merkle path of block " + g + " does not verify";
             }
             int logSize = schedule.logLayerSize(i);

@@ -47,11 +47,16 @@ public final class ColumnMajorLeaves implements LeafSource {
         return columns.length;
     }
 
+    /** Column by column: a row-by-row gather would touch a new cache line, often a new page, per cell. */
     @Override
-    public void fillLeaf(int leaf, int[] dst) {
+    public void fillLeaves(int first, int count, int[] dst) {
         int[][] cols = columns;
-        for (int c = 0; c < cols.length; c++) {
-            dst[c] = cols[c][leaf];
+        int width = cols.length;
+        for (int c = 0; c < width; c++) {
+            int[] col = cols[c];
+            for (int r = 0, at = c; r < count; r++, at += width) {
+                dst[at] = col[first + r];
+            }
         }
     }
 }

@@ -62,10 +62,10 @@ public final class FriLayerLeaves implements LeafSource {
     }
 
     @Override
-    public void fillLeaf(int leaf, int[] dst) {
-        int first = leaf * arity;
-        for (int u = 0, d = 0; u < arity; u++, d += 4) {
-            int v = first + u;
+    public void fillLeaves(int first, int count, int[] dst) {
+        int from = first * arity;
+        for (int u = 0, d = 0; u < count * arity; u++, d += 4) {
+            int v = from + u;
             dst[d] = c0[v];
             dst[d + 1] = c1[v];
             dst[d + 2] = c2[v];

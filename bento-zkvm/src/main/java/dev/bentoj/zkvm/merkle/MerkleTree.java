@@ -4,37 +4,34 @@ import dev.bentoj.zkvm.parallel.Chunks;
 
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.hash.Digest;
-import dev.bentoj.zkvm.hash.Poseidon2;
-import dev.bentoj.zkvm.hash.Poseidon2Hasher;
+import dev.bentoj.zkvm.hash.HashSuite;
+import dev.bentoj.zkvm.hash.MerkleHasher;
 
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 
 /**
  * A Merkle commitment to the rows of a matrix ({@code spec/stark-protocol.md} §2, "hashing
- * modes"): 2^h leaves, leaf = {@code hashLeaf} of the row's base values in order (tag LEAF, the
- * row length in the capacity), parent = {@code compress(left, right)} (tag NODE). A path lists
- * the h siblings from the leaf level up; at level j, bit j of the leaf index is 0 when the
- * current node is the left child.
+ * modes") under a {@link HashSuite}: 2^h leaves, leaf = the suite's leaf hash of the row's base
+ * values in order, parent = the suite's compression of (left, right). A path lists the h
+ * siblings from the leaf level up; at level j, bit j of the leaf index is 0 when the current
+ * node is the left child.
  *
  * <p>Every level is kept, as one flat {@code int[]} of 8 Montgomery cells per node, so paths are
  * read without rehashing and without an object per node. Building runs on a fork-join pool in
  * blocks of 2^12 leaves (each block also hashes its own subtree), then the levels above the
- * blocks, split again when wide; each node is written by exactly one task, so the tree never
- * depends on scheduling. Immutable once built.
+ * blocks, split again when wide; each task has its own {@link MerkleHasher} and each node is
+ * written by exactly one task, so the tree never depends on scheduling. Immutable once built.
  */
 public final class MerkleTree {
 
     /** Leaves per build task; each task then hashes the subtree above its block. */
     private static final int BLOCK_LEAVES = 1 << 12;
+    /** Leaves gathered at once (row-major) before hashing them one by one. */
+    private static final int GATHER_LEAVES = 64;
     /** Parents per task on the levels above the blocks. */
     private static final int BLOCK_NODES = 1 << 12;
-    private static final int WIDTH = 24;
-    private static final int RATE = Poseidon2Hasher.RATE;
     private static final int D = Digest.SIZE;
-    private static final int LEAF_TAG = BabyBear.toMont(Poseidon2Hasher.LEAF);
-    private static final int NODE_TAG = BabyBear.toMont(Poseidon2Hasher.NODE);
-    private static final Poseidon2 PERMUTATION = Poseidon2.T24;
 
     private final int depth;
     /** levels[j] holds the 2^(depth − j) nodes of level j (0 = leaf hashes, depth = root). */
@@ -45,20 +42,21 @@ public final class MerkleTree {
         this.levels = levels;
     }
 
-    /** Builds the tree over {@code source} on the common fork-join pool. */
-    public static MerkleTree commit(LeafSource source) {
-        return commit(source, ForkJoinPool.commonPool());
+    /** Builds the tree over {@code source} with {@code suite} on the common fork-join pool. */
+    public static MerkleTree commit(LeafSource source, HashSuite suite) {
+        return commit(source, suite, ForkJoinPool.commonPool());
     }
 
     /**
-     * Builds the tree over {@code source} on {@code pool}; the result does not depend on the
-     * pool or its parallelism.
+     * Builds the tree over {@code source} with {@code suite} on {@code pool}; the result does not
+     * depend on the pool or its parallelism.
      *
      * @throws IllegalArgumentException if the leaf count is not a power of two or the width is
      *                                  negative
      */
-    public static MerkleTree commit(LeafSource source, ForkJoinPool pool) {
+    public static MerkleTree commit(LeafSource source, HashSuite suite, ForkJoinPool pool) {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(pool, "pool");
         int leafCount = source.leafCount();
         int width = source.leafWidth();
@@ -79,17 +77,20 @@ public final class MerkleTree {
         int blockLeaves = Math.min(leafCount, BLOCK_LEAVES);
         int blockDepth = Integer.numberOfTrailingZeros(blockLeaves);
         pool.invoke(new Chunks(0, leafCount / blockLeaves, block -> {
-            int[] state = new int[WIDTH];
-            int[] row = new int[width];
+            MerkleHasher hasher = suite.newHasher();
+            int gather = Math.min(GATHER_LEAVES, blockLeaves);
+            int[] rows = new int[gather * width];
             int first = block * blockLeaves;
             int[] leafLevel = levels[0];
-            for (int i = first; i < first + blockLeaves; i++) {
-                source.fillLeaf(i, row);
-                hashLeafInto(row, width, state, leafLevel, i * D);
+            for (int g = first; g < first + blockLeaves; g += gather) {
+                source.fillLeaves(g, gather, rows);
+                for (int r = 0; r < gather; r++) {
+                    hasher.hashLeaf(rows, r * width, width, leafLevel, (g + r) * D);
+                }
             }
             for (int j = 1; j <= blockDepth; j++) {
                 compressRange(levels[j - 1], levels[j], first >> j, (first + blockLeaves) >> j,
-                        state);
+                        hasher);
             }
         }));
 
@@ -99,11 +100,11 @@ public final class MerkleTree {
             int[] parents = levels[j];
             int parentCount = 1 << (depth - j);
             if (parentCount <= BLOCK_NODES) {
-                compressRange(children, parents, 0, parentCount, new int[WIDTH]);
+                compressRange(children, parents, 0, parentCount, suite.newHasher());
             } else {
                 pool.invoke(new Chunks(0, parentCount / BLOCK_NODES, chunk -> compressRange(
                         children, parents, chunk * BLOCK_NODES, (chunk + 1) * BLOCK_NODES,
-                        new int[WIDTH])));
+                        suite.newHasher())));
             }
         }
         return new MerkleTree(depth, levels);
@@ -141,15 +142,16 @@ public final class MerkleTree {
     }
 
     /**
-     * Checks that {@code leafValues} is leaf {@code leaf} of a tree of depth
+     * Checks that {@code leafValues} is leaf {@code leaf} of a {@code suite} tree of depth
      * {@code expectedDepth} with root {@code root}. Returns false on any mismatch: wrong path
      * length, index out of range, a value outside [0, p), a wrong value or sibling.
      *
      * @param leafValues the leaf's elements in Montgomery form
      * @throws NullPointerException if an argument or a path element is null (nothing else throws)
      */
-    public static boolean verify(Digest root, int leaf, int[] leafValues, Digest[] path,
-                                 int expectedDepth) {
+    public static boolean verify(HashSuite suite, Digest root, int leaf, int[] leafValues,
+                                 Digest[] path, int expectedDepth) {
+        Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(leafValues, "leafValues");
         Objects.requireNonNull(path, "path");
@@ -165,10 +167,10 @@ public final class MerkleTree {
                 return false;
             }
         }
-        int[] state = new int[WIDTH];
+        MerkleHasher hasher = suite.newHasher();
         int[] node = new int[2 * D]; // scratch: current node ‖ sibling, in child order
         int[] current = new int[D];
-        hashLeafInto(leafValues, leafValues.length, state, current, 0);
+        hasher.hashLeaf(leafValues, 0, leafValues.length, current, 0);
         int index = leaf;
         for (int j = 0; j < expectedDepth; j++) {
             if ((index & 1) == 0) {
@@ -178,7 +180,7 @@ public final class MerkleTree {
                 path[j].copyTo(node, 0);
                 System.arraycopy(current, 0, node, D, D);
             }
-            compressInto(node, 0, D, state, current, 0);
+            hasher.compress(node, 0, current, 0);
             index >>= 1;
         }
         for (int i = 0; i < D; i++) {
@@ -189,54 +191,11 @@ public final class MerkleTree {
         return true;
     }
 
-    /** The leaf hash of {@code values} (Montgomery form): {@code hashLeaf} of §2. */
-    public static Digest leafHash(int[] values) {
-        int[] out = new int[D];
-        hashLeafInto(values, values.length, new int[WIDTH], out, 0);
-        return new Digest(out);
-    }
-
-    /**
-     * {@code hashLeaf} of §2 into {@code out[outOff..outOff+8)}, reusing {@code state}: s = 0,
-     * s[16] = LEAF, s[17] = length; each 16-element chunk (last zero-padded, one zero chunk for
-     * length 0) overwrites s[0..16) and is permuted. Equals {@link Poseidon2Hasher#hashLeaf}.
-     */
-    private static void hashLeafInto(int[] values, int length, int[] state, int[] out, int outOff) {
-        for (int i = 0; i < WIDTH; i++) {
-            state[i] = 0;
-        }
-        state[16] = LEAF_TAG;
-        state[17] = BabyBear.toMont(length);
-        int pos = 0;
-        do {
-            int n = Math.min(RATE, length - pos);
-            System.arraycopy(values, pos, state, 0, n);
-            for (int i = n; i < RATE; i++) {
-                state[i] = 0;
-            }
-            PERMUTATION.permute(state);
-            pos += n;
-        } while (pos < length);
-        System.arraycopy(state, 0, out, outOff, D);
-    }
-
-    /** {@code compress} of §2: s = left ‖ right ‖ (NODE, 0×7); permute; s[0..8). */
-    private static void compressInto(int[] src, int leftOff, int rightOff, int[] state, int[] dst,
-                                     int dstOff) {
-        System.arraycopy(src, leftOff, state, 0, D);
-        System.arraycopy(src, rightOff, state, D, D);
-        state[16] = NODE_TAG;
-        for (int i = 17; i < WIDTH; i++) {
-            state[i] = 0;
-        }
-        PERMUTATION.permute(state);
-        System.arraycopy(state, 0, dst, dstOff, D);
-    }
-
     /** Parents [from, to) of {@code parents} from their children in {@code children}. */
-    private static void compressRange(int[] children, int[] parents, int from, int to, int[] state) {
+    private static void compressRange(int[] children, int[] parents, int from, int to,
+                                      MerkleHasher hasher) {
         for (int p = from; p < to; p++) {
-            compressInto(children, 2 * p * D, (2 * p + 1) * D, state, parents, p * D);
+            hasher.compress(children, 2 * p * D, parents, p * D);
         }
     }
 
@@ -245,5 +204,4 @@ public final class MerkleTree {
         System.arraycopy(level, node * D, d, 0, D);
         return new Digest(d);
     }
-
 }

@@ -7,6 +7,7 @@ import dev.bentoj.zkvm.air.PublicInteraction;
 import dev.bentoj.zkvm.exec.GuestMemoryMap;
 import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.merkle.ColumnMajorLeaves;
 import dev.bentoj.zkvm.merkle.MerkleTree;
 import dev.bentoj.zkvm.ntt.Lde;
@@ -106,11 +107,12 @@ public final class Rv32imAir implements Air {
         return cols;
     }
 
-    /** Computed once per height and blowup in this process: every segment shares the tables. */
+    /** Computed once per height, blowup and hash suite in this process: every segment shares the tables. */
     @Override
-    public Digest preprocessedRoot(int logN, int logBlowup) {
-        return PREPROCESSED_ROOTS.computeIfAbsent(((long) logN << 8) | logBlowup, key -> MerkleTree.commit(
-                new ColumnMajorLeaves(Lde.extend(preprocessedColumns(logN), logBlowup))).root());
+    public Digest preprocessedRoot(int logN, int logBlowup, HashSuite suite) {
+        long key = (long) suite.id() << 16 | logN << 8 | logBlowup;
+        return PREPROCESSED_ROOTS.computeIfAbsent(key, k -> MerkleTree.commit(
+                new ColumnMajorLeaves(Lde.extend(preprocessedColumns(logN), logBlowup)), suite).root());
     }
 
     @Override

@@ -3,28 +3,44 @@ package dev.bentoj.zkvm.rv32im;
 import dev.bentoj.zkvm.air.AirLayout;
 import dev.bentoj.zkvm.exec.Segment;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.stark.ProofCodec;
 import dev.bentoj.zkvm.stark.StarkParameters;
 import dev.bentoj.zkvm.stark.StarkProof;
 import dev.bentoj.zkvm.stark.StarkProver;
 
+import java.util.Objects;
+
 /** Proves one segment of RV32IM execution (rv32im-air.md). */
 public final class SegmentProver {
     private final StarkParameters.Preset preset;
+    private final HashSuite suite;
     private final boolean insecure;
 
+    /** Commits with Poseidon2-24. */
     public SegmentProver(StarkParameters.Preset preset) {
-        this(preset, false);
+        this(preset, HashSuite.POSEIDON2_24);
     }
 
-    private SegmentProver(StarkParameters.Preset preset, boolean insecure) {
+    /** Commits with {@code suite}; the verifier reads the suite from the proof. */
+    public SegmentProver(StarkParameters.Preset preset, HashSuite suite) {
+        this(preset, suite, false);
+    }
+
+    private SegmentProver(StarkParameters.Preset preset, HashSuite suite, boolean insecure) {
         this.preset = preset;
+        this.suite = Objects.requireNonNull(suite, "suite");
         this.insecure = insecure;
     }
 
     /** Fast, insecure parameters: only {@code VerifierPolicy.insecureForTests()} accepts the proofs. */
     public static SegmentProver insecureForTests() {
-        return new SegmentProver(StarkParameters.Preset.P96_B4, true);
+        return insecureForTests(HashSuite.POSEIDON2_24);
+    }
+
+    /** {@link #insecureForTests()} committing with {@code suite}. */
+    public static SegmentProver insecureForTests(HashSuite suite) {
+        return new SegmentProver(StarkParameters.Preset.P96_B4, suite, true);
     }
 
     /**
@@ -69,7 +85,8 @@ public final class SegmentProver {
         int digestPtr = segment.halted() ? SegmentPublics.digestPointer(pages) : 0;
         int[] pub = publicValues(segment, pages);
         AirLayout layout = AirLayout.of(air);
-        StarkParameters params = insecure ? StarkParameters.insecureForTests() : preset.forAir(layout, segment.po2());
+        StarkParameters params = insecure ? StarkParameters.insecureForTests().withHashSuite(suite)
+                : preset.forAir(layout, segment.po2(), suite);
         StarkProof proof = new StarkProver(params, selfCheck).prove(air, main, pub);
         return new SegmentProof(segment.po2(), segment.prePc(), segment.postPc(), segment.halted(),
                 segment.halted() ? segment.exitCode() : 0, digestPtr, pages.indices().clone(), pages.before(),

@@ -5,6 +5,7 @@ import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.fri.FriSchedule;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +25,6 @@ public final class ProofCodec {
     public static final byte[] MAGIC = {'B', 'Z', 'K', 'S'};
     public static final int VERSION = 1;
     public static final String PROTOCOL_ID = "bento-zkvm/stark/v1";
-    public static final int HASH_ID_POSEIDON2_24 = 1;
     public static final int EXT_W = 11;
     public static final int COSET_SHIFT = 31;
     public static final int HEADER_BYTES = 96;
@@ -45,7 +45,7 @@ public final class ProofCodec {
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(expectedLength(q, layout, p.logN(), p.publicValues().length)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putShort((short) VERSION).putShort((short) 0).put(protocolIdBytes());
-        b.put((byte) HASH_ID_POSEIDON2_24).put((byte) EXT_W);
+        b.put((byte) q.hashSuite().id()).put((byte) EXT_W);
         b.put((byte) q.logBlowup()).put((byte) q.logArity()).put((byte) q.logFinal());
         b.put((byte) q.powLookup()).put((byte) q.powOod()).put((byte) q.powCommit()).put((byte) q.powQuery());
         b.put((byte) 0).putShort((short) q.numQueries()).putInt(COSET_SHIFT);
@@ -165,7 +165,12 @@ public final class ProofCodec {
         byte[] protocol = new byte[32];
         b.get(protocol);
         require(Arrays.equals(protocol, protocolIdBytes()), "protocol id is not " + PROTOCOL_ID);
-        require(b.get() == HASH_ID_POSEIDON2_24, "unknown hash id");
+        HashSuite suite;
+        try {
+            suite = HashSuite.ofId(Byte.toUnsignedInt(b.get()));
+        } catch (IllegalArgumentException e) {
+            throw new VerificationException(e.getMessage());
+        }
         require(b.get() == EXT_W, "extension field is not F_p[X]/(X^4 - 11)");
         int logBlowup = b.get();
         int logArity = b.get();
@@ -179,7 +184,8 @@ public final class ProofCodec {
         require(b.getInt() == COSET_SHIFT, "coset shift is not " + COSET_SHIFT);
         StarkParameters params;
         try {
-            params = new StarkParameters(logBlowup, logArity, logFinal, numQueries, powLookup, powOod, powCommit, powQuery);
+            params = new StarkParameters(logBlowup, logArity, logFinal, numQueries, powLookup, powOod, powCommit, powQuery,
+                    suite);
         } catch (IllegalArgumentException e) {
             throw new VerificationException("parameters out of range: " + e.getMessage());
         }

@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Steps 1–4 of the transcript order (§3.2), identical for prover and verifier: the protocol id,
- * every parameter, the AIR id and shape, the trace height and every public value are absorbed
- * before any challenge exists (Frozen Heart). Public LogUp terms are functions of the public
- * values, so absorbing the values binds them.
+ * every parameter (the commitment hash suite's id among them), the AIR id and shape, the trace
+ * height and every public value are absorbed before any challenge exists (Frozen Heart). Public
+ * LogUp terms are functions of the public values, so absorbing the values binds them. The
+ * transcript itself is Poseidon2 whatever the suite: it is no commitment.
  */
 final class ProtocolTranscript {
     private ProtocolTranscript() {
@@ -19,7 +20,7 @@ final class ProtocolTranscript {
         Transcript t = new Transcript();
         t.absorbBytes(ProofCodec.PROTOCOL_ID.getBytes(StandardCharsets.US_ASCII));
         t.observeCanonical(ProofCodec.VERSION);
-        t.observeCanonical(ProofCodec.HASH_ID_POSEIDON2_24);
+        t.observeCanonical(p.hashSuite().id());
         t.observeCanonical(ProofCodec.EXT_W);
         t.observeCanonical(p.logBlowup());
         t.observeCanonical(p.logArity());

@@ -11,13 +11,15 @@ import dev.bentoj.zkvm.air.AirLayout;
 public final class Security {
     /** log2 |K| for K = F_p^4. */
     public static final double EXT_FIELD_BITS = 4 * log2(dev.bentoj.zkvm.field.BabyBear.P);
-    /** 8-cell digests with an 8-cell capacity: min(128, 4·log2 p). */
-    public static final double HASH_BITS = Math.min(128, 4 * log2(dev.bentoj.zkvm.field.BabyBear.P));
 
     private Security() {
     }
 
-    /** The terms of §5.1, each with its proof-of-work bits added. */
+    /**
+     * The terms of §5.1, each with its proof-of-work bits added; {@code hash} is the collision
+     * resistance of the proof's commitment suite ({@link dev.bentoj.zkvm.hash.HashSuite#collisionBits()}:
+     * 123.6 for Poseidon2-24, 123.5 for SHA-256 with its words reduced mod p).
+     */
     public record Terms(double queries, double commit, double deep, double ali, double logUp, double hash) {
         public double min() {
             return Math.min(Math.min(Math.min(queries, commit), Math.min(deep, ali)), Math.min(logUp, hash));
@@ -42,7 +44,7 @@ public final class Security {
         double logUp = layout.hasLookups()
                 ? EXT_FIELD_BITS - log2(layout.interactionCount() * n * (layout.tupleWidth() + 2)) + p.powLookup()
                 : Double.POSITIVE_INFINITY;
-        return new Terms(queries, commit, deep, ali, logUp, HASH_BITS);
+        return new Terms(queries, commit, deep, ali, logUp, p.hashSuite().collisionBits());
     }
 
     /**
@@ -91,7 +93,7 @@ public final class Security {
         double queries = p.powQuery() - p.numQueries() * log2(alpha);
         double logUp = interactions == 0 ? Double.POSITIVE_INFINITY
                 : EXT_FIELD_BITS - log2(list * interactions * n * (width + 2)) + p.powLookup();
-        return Math.min(Math.min(ali, deep), Math.min(Math.min(fri, queries), Math.min(logUp, HASH_BITS)));
+        return Math.min(Math.min(ali, deep), Math.min(Math.min(fri, queries), Math.min(logUp, p.hashSuite().collisionBits())));
     }
 
     public static double conjecturedBits(StarkParameters p, AirLayout layout, int logN) {

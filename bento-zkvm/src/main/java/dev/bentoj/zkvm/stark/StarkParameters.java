@@ -1,17 +1,22 @@
 package dev.bentoj.zkvm.stark;
 
 import dev.bentoj.zkvm.air.AirLayout;
+import dev.bentoj.zkvm.hash.HashSuite;
+
+import java.util.Objects;
 
 /**
  * The protocol parameters recorded in every proof ({@code stark-protocol.md} §3.1, §5.3):
  * blowup 2^logBlowup, FRI arity 2^logArity, final polynomial length 2^logFinal, the number of
- * queries and the proof-of-work bits of each grinding site.
+ * queries, the proof-of-work bits of each grinding site, and the hash suite of the Merkle
+ * commitments.
  */
 public record StarkParameters(int logBlowup, int logArity, int logFinal, int numQueries,
-                              int powLookup, int powOod, int powCommit, int powQuery) {
+                              int powLookup, int powOod, int powCommit, int powQuery, HashSuite hashSuite) {
     public static final int MAX_POW_BITS = 24;
 
     public StarkParameters {
+        Objects.requireNonNull(hashSuite, "hashSuite");
         if (logBlowup < 1 || logBlowup > 4) {
             throw new IllegalArgumentException("log blowup " + logBlowup + " outside 1..4");
         }
@@ -29,6 +34,19 @@ public record StarkParameters(int logBlowup, int logArity, int logFinal, int num
                 throw new IllegalArgumentException("proof-of-work bits " + pow + " outside 0.." + MAX_POW_BITS);
             }
         }
+    }
+
+    /** The same parameters committing with Poseidon2-24, as every proof did before suites existed. */
+    public StarkParameters(int logBlowup, int logArity, int logFinal, int numQueries,
+                           int powLookup, int powOod, int powCommit, int powQuery) {
+        this(logBlowup, logArity, logFinal, numQueries, powLookup, powOod, powCommit, powQuery,
+                HashSuite.POSEIDON2_24);
+    }
+
+    /** These parameters with another commitment hash suite. */
+    public StarkParameters withHashSuite(HashSuite suite) {
+        return new StarkParameters(logBlowup, logArity, logFinal, numQueries, powLookup, powOod, powCommit, powQuery,
+                suite);
     }
 
     /** The named sets of §5.3: query side fixed, site PoW bits from the rule of §5.3 per AIR and log n. */
@@ -50,18 +68,29 @@ public record StarkParameters(int logBlowup, int logArity, int logFinal, int num
             this.powQuery = powQuery;
         }
 
-        /** The parameters for this AIR at height 2^logN: pow_site = max(0, ⌈target + 2 − base_site⌉). */
+        /** {@link #forAir(AirLayout, int, HashSuite)} committing with Poseidon2-24. */
         public StarkParameters forAir(AirLayout layout, int logN) {
-            StarkParameters base = new StarkParameters(logBlowup, 3, 8, numQueries, 0, 0, 0, powQuery);
+            return forAir(layout, logN, HashSuite.POSEIDON2_24);
+        }
+
+        /**
+         * The parameters for this AIR at height 2^logN with this commitment hash:
+         * pow_site = max(0, ⌈target + 2 − base_site⌉). The suite moves no grinding site: only the
+         * hash term depends on it, and both suites give it about 123.5 bits.
+         */
+        public StarkParameters forAir(AirLayout layout, int logN, HashSuite suite) {
+            StarkParameters base = new StarkParameters(logBlowup, 3, 8, numQueries, 0, 0, 0, powQuery, suite);
             Security.Terms t = Security.terms(base, layout, logN);
             return new StarkParameters(logBlowup, 3, 8, numQueries,
-                    layout.hasLookups() ? powFor(t.logUp()) : 0, powFor(t.deep()), powFor(t.commit()), powQuery);
+                    layout.hasLookups() ? powFor(t.logUp()) : 0, powFor(t.deep()), powFor(t.commit()), powQuery,
+                    suite);
         }
 
         private int powFor(double baseBits) {
             return (int) Math.max(0, Math.ceil(targetBits + 2 - baseBits));
         }
 
+        /** Whether {@code p} has this set's query side; any hash suite matches. */
         public boolean matchesQuerySide(StarkParameters p) {
             return p.logBlowup == logBlowup && p.logArity == 3 && p.logFinal == 8
                     && p.numQueries == numQueries && p.powQuery == powQuery;

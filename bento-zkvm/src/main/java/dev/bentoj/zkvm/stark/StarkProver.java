@@ -6,6 +6,7 @@ import dev.bentoj.zkvm.field.BabyBear;
 import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.fri.FriProver;
 import dev.bentoj.zkvm.fri.FriSchedule;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.merkle.ColumnMajorLeaves;
 import dev.bentoj.zkvm.merkle.MerkleTree;
 import dev.bentoj.zkvm.ntt.Lde;
@@ -71,13 +72,14 @@ public final class StarkProver {
         Transcript t = ProtocolTranscript.start(params, layout, logN, publicValues);
 
         // P1: LDE and commit the preprocessed and main traces.
+        HashSuite suite = params.hashSuite();
         int[][] preLde = Lde.extend(pre, logBlowup);
-        MerkleTree preTree = pre.length > 0 ? MerkleTree.commit(new ColumnMajorLeaves(preLde)) : null;
+        MerkleTree preTree = pre.length > 0 ? MerkleTree.commit(new ColumnMajorLeaves(preLde), suite) : null;
         if (preTree != null) {
             t.observeDigest(preTree.root());
         }
         int[][] mainLde = Lde.extend(main, logBlowup);
-        MerkleTree mainTree = MerkleTree.commit(new ColumnMajorLeaves(mainLde));
+        MerkleTree mainTree = MerkleTree.commit(new ColumnMajorLeaves(mainLde), suite);
         t.observeDigest(mainTree.root());
 
         // P2: LogUp.
@@ -97,7 +99,7 @@ public final class StarkProver {
             int accCol = 4 * layout.groupCount();
             logUpSum = new Ext(aux[accCol][last], aux[accCol + 1][last], aux[accCol + 2][last], aux[accCol + 3][last]);
             auxLde = Lde.extend(aux, logBlowup);
-            auxTree = MerkleTree.commit(new ColumnMajorLeaves(auxLde));
+            auxTree = MerkleTree.commit(new ColumnMajorLeaves(auxLde), suite);
             t.observeDigest(auxTree.root());
             t.observeExt(logUpSum);
         }
@@ -109,7 +111,7 @@ public final class StarkProver {
                 alphaL, betaPowers, logUpSum, alpha);
         int[][] chunkCoefficients = splitQuotient(quotientCodeword, n, q, logD);
         int[][] quotientLde = Lde.extendCoefficients(chunkCoefficients, logBlowup);
-        MerkleTree quotientTree = MerkleTree.commit(new ColumnMajorLeaves(quotientLde));
+        MerkleTree quotientTree = MerkleTree.commit(new ColumnMajorLeaves(quotientLde), suite);
         t.observeDigest(quotientTree.root());
 
         // P5: the out-of-domain point, outside H and D.
@@ -137,7 +139,7 @@ public final class StarkProver {
 
         // P9–P11: FRI, grinding, queries.
         FriSchedule schedule = FriSchedule.of(logN, logBlowup, params.logArity(), params.logFinal());
-        FriProver fri = new FriProver(deep, schedule, t, params.powCommit());
+        FriProver fri = new FriProver(deep, schedule, suite, t, params.powCommit());
         int queryNonce = t.grind(params.powQuery());
         List<StarkProof.Query> queries = new ArrayList<>(params.numQueries());
         for (int i = 0; i < params.numQueries(); i++) {

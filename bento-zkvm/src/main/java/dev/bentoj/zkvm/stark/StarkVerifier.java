@@ -10,6 +10,7 @@ import dev.bentoj.zkvm.field.Ext;
 import dev.bentoj.zkvm.fri.FriSchedule;
 import dev.bentoj.zkvm.fri.FriVerifier;
 import dev.bentoj.zkvm.hash.Digest;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.merkle.ColumnMajorLeaves;
 import dev.bentoj.zkvm.merkle.MerkleTree;
 import dev.bentoj.zkvm.ntt.Lde;
@@ -69,13 +70,14 @@ public final class StarkVerifier {
         }
 
         // V2: replay the transcript.
+        HashSuite suite = params.hashSuite();
         Transcript t = ProtocolTranscript.start(params, layout, logN, publicValues);
         Digest preRoot = null;
         if (air.preprocessedWidth() > 0) {
-            preRoot = air.preprocessedRoot(logN, params.logBlowup());
+            preRoot = air.preprocessedRoot(logN, params.logBlowup(), suite);
             if (preRoot == null) {
                 preRoot = MerkleTree.commit(new ColumnMajorLeaves(
-                        Lde.extend(air.preprocessedColumns(logN), params.logBlowup()))).root();
+                        Lde.extend(air.preprocessedColumns(logN), params.logBlowup())), suite).root();
             }
             t.observeDigest(preRoot);
         }
@@ -205,7 +207,7 @@ public final class StarkVerifier {
             }
             for (int k = 0; k < roots.length; k++) {
                 StarkProof.TreeOpening o = trees.get(k);
-                if (!MerkleTree.verify(roots[k], index, o.row(), o.path(), logD)) {
+                if (!MerkleTree.verify(suite, roots[k], index, o.row(), o.path(), logD)) {
                     throw new VerificationException("query " + qi + ": row " + index + " of tree " + k
                             + " does not verify against its root");
                 }
@@ -228,8 +230,8 @@ public final class StarkVerifier {
             }
             Ext x0 = Ext.fromBase(Domains.pointAt(logD, index));
             Ext f0 = sumZ.sub(constZ).mul(x0.sub(z).inv()).add(sumZNext.sub(constZNext).mul(x0.sub(zNext).inv()));
-            String failure = FriVerifier.checkQuery(schedule, p.friRoots(), betas, p.finalPolynomial(), index, f0,
-                    query.rounds());
+            String failure = FriVerifier.checkQuery(schedule, suite, p.friRoots(), betas, p.finalPolynomial(), index,
+                    f0, query.rounds());
             if (failure != null) {
                 throw new VerificationException("query " + qi + ": " + failure);
             }
