@@ -5,6 +5,7 @@ import dev.bentoj.zkvm.exec.ExecutionResult;
 import dev.bentoj.zkvm.exec.Executor;
 import dev.bentoj.zkvm.exec.ExecutorOptions;
 import dev.bentoj.zkvm.exec.Segment;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.image.MemoryImage;
 import dev.bentoj.zkvm.prove.LocalProof;
 import dev.bentoj.zkvm.prove.LocalProver;
@@ -36,21 +37,24 @@ final class ProveBench {
         int[] po2s = {16, 18};
         int segments = 2;
         boolean insecure = false;
+        HashSuite suite = SegmentProver.DEFAULT_SUITE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--po2" -> po2s = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--segments" -> segments = Integer.parseInt(args[++i]);
                 case "--insecure" -> insecure = true;
+                case "--hash" -> suite = HashSuite.valueOf(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (options: --po2 LIST (default 16,18; for 20 raise the heap with BENCH_JAVA_OPTS=-Xmx...),"
-                        + " --segments N (default 2), --insecure (fast test parameters: checks the benchmark runs,"
+                        + " --segments N (default 2), --hash SHA256|POSEIDON2_24, --insecure (fast test parameters: checks the benchmark runs,"
                         + " its figures mean nothing))");
             }
         }
-        SegmentProver prover = insecure ? SegmentProver.insecureForTests() : new SegmentProver(StarkParameters.Preset.P96_B4);
+        SegmentProver prover = insecure ? SegmentProver.insecureForTests(suite)
+                : new SegmentProver(StarkParameters.Preset.P96_B4, suite);
         VerifierPolicy policy = insecure ? VerifierPolicy.insecureForTests() : VerifierPolicy.standard();
         MemoryImage sha = MemoryImage.of(ElfLoader.load(ExecuteBench.example("sha256")));
-        String params = insecure ? "insecure-test" : "P96-B4";
+        String params = (insecure ? "insecure-test" : "P96-B4") + "/" + suite.label();
         System.out.println("prove: SHA-256 guest filling " + segments + " segments per po2 " + Arrays.toString(po2s)
                 + ", " + params + ", " + Runtime.getRuntime().availableProcessors() + " cpus");
 

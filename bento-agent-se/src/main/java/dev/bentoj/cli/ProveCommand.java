@@ -3,6 +3,7 @@ package dev.bentoj.cli;
 import dev.bentoj.zkvm.elf.InvalidElfException;
 import dev.bentoj.zkvm.exec.ExecutorOptions;
 import dev.bentoj.zkvm.exec.GuestFault;
+import dev.bentoj.zkvm.hash.HashSuite;
 import dev.bentoj.zkvm.image.MemoryImage;
 import dev.bentoj.zkvm.prove.LocalProof;
 import dev.bentoj.zkvm.prove.LocalProver;
@@ -46,6 +47,10 @@ final class ProveCommand implements Callable<Integer> {
             description = "the cluster's API key (env BENTO_API_KEY)")
     String apiKey;
 
+    @Option(names = "--hash", paramLabel = "SUITE",
+            description = "commitment hash: SHA256 (default: fastest on CPUs) or POSEIDON2_24; recorded in the proof")
+    HashSuite hash = SegmentProver.DEFAULT_SUITE;
+
     @Option(names = "--insecure-test-params", hidden = true,
             description = "fast parameters that only `verify --insecure-test-params` accepts: for tests")
     boolean insecureTestParams;
@@ -56,8 +61,8 @@ final class ProveCommand implements Callable<Integer> {
             return proveThroughCluster();
         }
         try {
-            LocalProver prover = new LocalProver(insecureTestParams ? SegmentProver.insecureForTests()
-                    : new SegmentProver(StarkParameters.Preset.P96_B4), ExecutorOptions.defaults().withPo2(po2));
+            LocalProver prover = new LocalProver(insecureTestParams ? SegmentProver.insecureForTests(hash)
+                    : new SegmentProver(StarkParameters.Preset.P96_B4, hash), ExecutorOptions.defaults().withPo2(po2));
             MemoryImage image = MemoryImage.of(GuestFiles.loadElf(elf));
             LocalProof proof = prover.prove(image, GuestFiles.readInput(input));
             Path receipt = out != null ? out : Path.of(elf.getFileName().toString().replaceFirst("\\.elf$", "") + ".receipt");
