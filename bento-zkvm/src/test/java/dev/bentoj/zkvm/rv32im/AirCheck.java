@@ -92,9 +92,13 @@ final class AirCheck {
     }
 
     private Ext logUp(int[][] t, int i) {
+        return fractions(air.interactions(), row(t, i));
+    }
+
+    /** Σ m/(α − fp(values, bus)) of {@code interactions} on one row, at this check's challenges. */
+    Ext fractions(List<Interaction> interactions, Expr.BaseRow r) {
         Ext sum = Ext.ZERO;
-        Expr.BaseRow r = row(t, i);
-        for (Interaction x : air.interactions()) {
+        for (Interaction x : interactions) {
             int m = x.multiplicity().evalBase(r);
             if (m == 0) {
                 continue;
@@ -108,7 +112,8 @@ final class AirCheck {
         return sum;
     }
 
-    private Expr.BaseRow row(int[][] t, int i) {
+    /** Row i of trace t (next row wrapping around), with the preprocessed columns and public values. */
+    Expr.BaseRow row(int[][] t, int i) {
         int n = t[0].length;
         return new Expr.BaseRow() {
             public int column(boolean preprocessed, int index, boolean next) {

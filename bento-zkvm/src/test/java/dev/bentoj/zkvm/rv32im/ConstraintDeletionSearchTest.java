@@ -53,7 +53,7 @@ class ConstraintDeletionSearchTest {
         Segment s = run.segments().get(0);
         Rv32imAir air = new Rv32imAir(SegmentWitness.pagesOf(s));
         int[][] honest = SegmentWitness.build(s, run.result().journal(), air);
-        Search search = new Search(air, honest, SegmentProver.publicValues(s, air.pages()));
+        Search search = new Search(air, honest, new AirCheck(air, honest, SegmentProver.publicValues(s, air.pages())));
         Set<String> found = search.run(sampleRows(honest));
         List<String> missing = new ArrayList<>();
         for (Constraint k : air.constraints()) {
@@ -84,27 +84,18 @@ class ConstraintDeletionSearchTest {
     }
 
     static final class Search {
-        private final Rv32imAir air;
         private final int[][] t;
-        private final int[][] pre;
-        private final int[] pub;
+        private final AirCheck check;
         private final List<Constraint> constraints;
         /** Constraints that read column c on the current row / on the next row. */
         private final List<List<Integer>> readsCurrent = new ArrayList<>();
         private final List<List<Integer>> readsNext = new ArrayList<>();
         private final List<Interaction> lookups = new ArrayList<>();
         private final List<Interaction> balanced = new ArrayList<>();
-        private final Ext alpha = Ext.fromCanonical(12345, 678, 91011, 1213);
-        private final Ext[] beta = new Ext[8];
 
-        Search(Rv32imAir air, int[][] honest, int[] publicValues) {
-            this.air = air;
+        Search(Rv32imAir air, int[][] honest, AirCheck check) {
             this.t = honest;
-            this.pre = air.preprocessedColumns(Integer.numberOfTrailingZeros(honest[0].length));
-            this.pub = new int[publicValues.length];
-            for (int i = 0; i < pub.length; i++) {
-                pub[i] = BabyBear.toMont(publicValues[i]);
-            }
+            this.check = check;
             this.constraints = air.constraints();
             for (int col = 0; col < Cols.WIDTH; col++) {
                 readsCurrent.add(new ArrayList<>());
@@ -123,11 +114,6 @@ class ConstraintDeletionSearchTest {
                 } else if (!x.name().endsWith("table")) {
                     lookups.add(x);
                 }
-            }
-            Ext b = Ext.fromCanonical(31, 4159, 26535, 8979);
-            beta[0] = Ext.ONE;
-            for (int i = 1; i < 8; i++) {
-                beta[i] = beta[i - 1].mul(b);
             }
         }
 
@@ -237,33 +223,11 @@ class ConstraintDeletionSearchTest {
 
         /** Σ m/(α − fp) of the memory and halt buses on row r. */
         private Ext busSum(int r) {
-            Expr.BaseRow row = row(r);
-            Ext sum = Ext.ZERO;
-            for (Interaction x : balanced) {
-                int m = x.multiplicity().evalBase(row);
-                if (m == 0) {
-                    continue;
-                }
-                Ext fp = beta[7].mulBase(BabyBear.toMont(x.bus()));
-                for (int k = 0; k < x.values().size(); k++) {
-                    fp = fp.add(beta[k].mulBase(x.values().get(k).evalBase(row)));
-                }
-                sum = sum.add(alpha.sub(fp).inv().mulBase(m));
-            }
-            return sum;
+            return check.fractions(balanced, row(r));
         }
 
         private Expr.BaseRow row(int i) {
-            int n = t[0].length;
-            return new Expr.BaseRow() {
-                public int column(boolean preprocessed, int index, boolean next) {
-                    return (preprocessed ? pre : t)[index][next ? (i + 1) % n : i];
-                }
-
-                public int publicValue(int index) {
-                    return pub[index];
-                }
-            };
+            return check.row(t, i);
         }
     }
 }
