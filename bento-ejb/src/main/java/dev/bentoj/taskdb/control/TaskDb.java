@@ -636,7 +636,9 @@ public final class TaskDb implements AutoCloseable {
             }
             boolean retry = retryable && task.attempt < task.maxAttempts && job.state == JobState.RUNNING;
             if (retry) {
-                Duration backoff = options.backoffAfter(task.attempt);
+                // An expired lease already waited out its timeout, and the task itself did not fail:
+                // it is ready again at once. Back-off is for attempts that reported a failure.
+                Duration backoff = onlyIfLeaseExpired ? Duration.ZERO : options.backoffAfter(task.attempt);
                 try (PreparedStatement ps = c.prepareStatement(TaskSql.REQUEUE_TASK)) {
                     ps.setDouble(1, backoff.toNanos() / 1e9);
                     ps.setString(2, message);

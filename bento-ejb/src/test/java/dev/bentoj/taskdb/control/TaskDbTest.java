@@ -259,6 +259,21 @@ class TaskDbTest {
     }
 
     @Test
+    void anExpiredLeaseIsClaimableAtOnceWithoutTheRetryBackoff() throws Exception {
+        taskDb = new TaskDb(db.dataSource(),
+                TaskDbOptions.defaults().withRetryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                new ReadyTaskSignal());
+        UUID job = taskDb.createJob("alice", List.of(new TaskSpec("init", EXEC, "{}", List.of(), 1, 3)));
+        TaskClaim first = claimOne(EXEC);
+        Thread.sleep(1_100);
+        assertEquals(1, taskDb.reapExpiredLeases());
+        List<TaskClaim> again = taskDb.claim("w2", Set.of(EXEC), 1);
+        assertEquals(1, again.size(), "the worker died: its lease timeout was the wait");
+        assertEquals(first.attempt() + 1, again.get(0).attempt());
+        assertEquals(job, again.get(0).jobId());
+    }
+
+    @Test
     void retryWaitsForItsBackoff() throws Exception {
         taskDb = new TaskDb(db.dataSource(),
                 TaskDbOptions.defaults().withRetryBackoff(Duration.ofMillis(400), Duration.ofSeconds(5))
