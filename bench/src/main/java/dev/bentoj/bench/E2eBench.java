@@ -57,7 +57,7 @@ import java.util.logging.Logger;
  *       handling of it: reading and writing Redis/S3 included);</li>
  *   <li>ideal: the makespan of a zero-overhead replay of the same tasks (same compute times,
  *       same dependency edges, the same agents serving the same worker types, ready tasks taken
- *       in TaskDB's claim order) in which claims, releases and completions take no time and the
+ *       oldest first) in which claims, releases and completions take no time and the
  *       executor's session starts at once. Tasks the executor creates are released at their
  *       creation offset within its run (a Prove task can start no earlier than its segment was
  *       written). With enough agents this is the critical path; with fewer it also counts the
@@ -72,6 +72,13 @@ import java.util.logging.Logger;
  */
 final class E2eBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The agents' per-task lines and the embedded PostgreSQL's would drown the benchmark's own:
+     * warnings only. Held here: java.util.logging keeps loggers weakly, and a collected logger
+     * forgets its level.
+     */
+    private static final List<Logger> QUIET = List.of(Logger.getLogger("dev.bentoj.agent"),
+            Logger.getLogger("io.zonky"), Logger.getLogger("java.util.Iterator"));
 
     private E2eBench() {
     }
@@ -120,8 +127,7 @@ final class E2eBench {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        // The agents' per-task lines would drown the benchmark's own: warnings only.
-        Logger.getLogger("dev.bentoj.agent").setLevel(Level.WARNING);
+        QUIET.forEach(l -> l.setLevel(Level.WARNING));
         Map<String, Object> out = new LinkedHashMap<>();
         try (EmbeddedCluster cluster = EmbeddedCluster.start(dir, port, 0, true, Duration.ofSeconds(300),
                 line -> System.out.println("  " + line), Map.of("BENTO_SEGMENT_PO2", Integer.toString(po2)), settings)) {
@@ -317,8 +323,8 @@ final class E2eBench {
     /**
      * The zero-overhead replay: list scheduling of the same tasks (same compute, same edges,
      * same release offsets as {@link #criticalPath}) on agents serving the same types; at each
-     * step the (agent, ready task) pair that can start earliest, ties to the task TaskDB would
-     * hand out first (creation order), then to the first agent.
+     * step the (agent, ready task) pair that can start earliest, ties to the oldest task, then
+     * to the first agent.
      */
     private static long replay(Job job, Map<String, Task> byId, Task init, List<Agent> agents) {
         long[] free = new long[agents.size()];
