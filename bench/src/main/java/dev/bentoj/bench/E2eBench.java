@@ -115,7 +115,7 @@ final class E2eBench {
 
         byte[] elf = ExecuteBench.example("sha256");
         MemoryImage sha = MemoryImage.of(ElfLoader.load(elf));
-        byte[] input = ProveBench.input(ProveBench.inputBytesFor(sha, po2, segments));
+        byte[] input = ProveBench.input(inputBytesFor(sha, po2, segments));
         ExecutionResult local = new Executor(sha, input, ExecutorOptions.defaults().withPo2(po2)).run();
         byte[] expectedJournal = MessageDigest.getInstance("SHA-256").digest(input);
         System.out.printf("e2e: SHA-256 of %,d bytes = %,d cycles in %d segments of 2^%d rows, %s, %d prove agents"
@@ -457,6 +457,37 @@ final class E2eBench {
 
     private static double ms(long micros) {
         return Math.round(micros / 10.0) / 100.0;
+    }
+
+    /**
+     * The longest input that still makes the guest run exactly {@code segments} segments (so the
+     * last one is nearly full): cycles grow with the input, so the segment count does too, and a
+     * bisection over executions finds it (each a fraction of a second; ProveBench's linear model
+     * is off at po2 16, where the guest's fixed cost and paging weigh more).
+     */
+    static int inputBytesFor(MemoryImage sha, int po2, int segments) {
+        if (segmentsFor(sha, po2, 0) > segments) {
+            throw new IllegalArgumentException("even an empty input takes more than " + segments + " segments");
+        }
+        int lo = 0;
+        int hi = 1024;
+        while (segmentsFor(sha, po2, hi) <= segments) {
+            lo = hi;
+            hi *= 2;
+        }
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (segmentsFor(sha, po2, mid) <= segments) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static int segmentsFor(MemoryImage sha, int po2, int inputBytes) {
+        return new Executor(sha, ProveBench.input(inputBytes), ExecutorOptions.defaults().withPo2(po2)).run().segments();
     }
 
     // ---------------------------------------------------------------------------------------
