@@ -279,7 +279,7 @@ final class E2eBench {
         out.put("work_bound_ms", ms(computeSum / agents.size()));
         out.put("ideal_ms", ms(ideal));
         out.put("overhead_ms", ms(wall - ideal));
-        out.put("overhead_pct", ExecuteBench.round1(100.0 * (wall - ideal) / wall));
+        out.put("overhead_pct", Math.round(10000.0 * (wall - ideal) / wall) / 100.0);
         out.put("overhead_vs_critical_path_pct", ExecuteBench.round1(100.0 * (wall - criticalPath) / wall));
         out.put("session_to_exec_claimed_ms", ms(init.started()));
         out.put("first_segment_written_ms", firstProve == null ? null : ms(firstProve.created()));
@@ -291,7 +291,7 @@ final class E2eBench {
         out.put("last_done_to_succeeded_ms", ms(wall - job.tasks().stream().mapToLong(Task::finished).max().orElse(wall)));
 
         System.out.printf("  wall %.1f s, compute %.1f s in all (%s), critical path %.1f s, ideal (the same schedule with"
-                        + " zero overhead) %.1f s: overhead %.1f s = %.1f %% (target <= 5 %%)%n", wall / 1e6, computeSum / 1e6,
+                        + " zero overhead) %.1f s: overhead %.1f s = %.2f %% (target <= 5 %%)%n", wall / 1e6, computeSum / 1e6,
                 byType, criticalPath / 1e6, ideal / 1e6, (wall - ideal) / 1e6, out.get("overhead_pct"));
         System.out.printf("  first segment written at %.1f ms, its Prove claimed %.1f ms later (target <= 50 ms);"
                         + " segment written -> Prove claimed p50 %.1f ms, p99 %.1f ms (queueing for a prove agent"
