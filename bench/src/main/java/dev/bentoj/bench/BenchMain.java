@@ -11,7 +11,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute, ntt, poseidon2, stark, prove, taskdb)");
+            System.err.println("usage: ./bench/run NAME [options]   (NAME: execute, ntt, poseidon2, stark, prove, taskdb, e2e)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -22,8 +22,9 @@ public final class BenchMain {
             case "stark" -> StarkBench.run(rest);
             case "prove" -> ProveBench.run(rest);
             case "taskdb" -> TaskDbBench.run(rest);
+            case "e2e" -> E2eBench.run(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + " (available: execute, ntt, poseidon2, stark, prove, taskdb)");
+                System.err.println("unknown benchmark " + args[0] + " (available: execute, ntt, poseidon2, stark, prove, taskdb, e2e)");
                 System.exit(2);
                 yield null;
             }

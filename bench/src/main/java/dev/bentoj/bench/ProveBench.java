@@ -106,7 +106,7 @@ final class ProveBench {
      * linearly with the input, and a full segment holds as many cycles as the first segment of a
      * run of two or more.
      */
-    private static int inputBytesFor(MemoryImage sha, int po2, int segments) {
+    static int inputBytesFor(MemoryImage sha, int po2, int segments) {
         int smallBytes = 1 << 16;
         long small = execute(sha, po2, smallBytes, s -> { }).userCycles();
         long[] fullSegment = new long[1];
@@ -131,7 +131,7 @@ final class ProveBench {
         return new Executor(sha, input(inputBytes), ExecutorOptions.defaults().withPo2(po2)).run(sink);
     }
 
-    private static byte[] input(int length) {
+    static byte[] input(int length) {
         byte[] b = new byte[length];
         new Random(1).nextBytes(b);
         return b;

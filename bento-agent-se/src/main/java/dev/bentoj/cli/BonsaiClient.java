@@ -12,19 +12,19 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** The calls a Bonsai client makes, for the command line (demo, and prove through a cluster later). */
-final class BonsaiClient {
+public final class BonsaiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
     private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    BonsaiClient(String base, String apiKey) {
+    public BonsaiClient(String base, String apiKey) {
         this.base = base.replaceAll("/+$", "");
         this.apiKey = apiKey == null ? "" : apiKey;
     }
 
     /** Uploads the ELF unless the server has it already (204). */
-    void uploadImage(String imageId, byte[] elf) throws IOException, InterruptedException {
+    public void uploadImage(String imageId, byte[] elf) throws IOException, InterruptedException {
         HttpResponse<String> r = send(get(base + "/images/upload/" + imageId));
         if (r.statusCode() == 204) {
             return;
@@ -33,18 +33,18 @@ final class BonsaiClient {
         json(send(request(url).PUT(HttpRequest.BodyPublishers.ofByteArray(elf)).build()), "image upload");
     }
 
-    String uploadInput(byte[] input) throws IOException, InterruptedException {
+    public String uploadInput(byte[] input) throws IOException, InterruptedException {
         JsonNode r = json(send(get(base + "/inputs/upload")), "input upload URL");
         json(send(request(r.path("url").asText()).PUT(HttpRequest.BodyPublishers.ofByteArray(input)).build()), "input upload");
         return r.path("uuid").asText();
     }
 
-    String createSession(String imageId, String inputId, boolean executeOnly) throws IOException, InterruptedException {
+    public String createSession(String imageId, String inputId, boolean executeOnly) throws IOException, InterruptedException {
         return createSession(imageId, inputId, executeOnly, null);
     }
 
     /** @param execCycleLimit in units of 2^20 cycles, as the Bonsai API has it; null: the server's limit */
-    String createSession(String imageId, String inputId, boolean executeOnly, Long execCycleLimit)
+    public String createSession(String imageId, String inputId, boolean executeOnly, Long execCycleLimit)
             throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         body.put("img", imageId);
@@ -61,17 +61,17 @@ final class BonsaiClient {
         return json(send(post), "session creation").path("uuid").asText();
     }
 
-    JsonNode status(String session) throws IOException, InterruptedException {
+    public JsonNode status(String session) throws IOException, InterruptedException {
         return json(send(get(base + "/sessions/status/" + session)), "session status");
     }
 
     /** Stops a running session (it ends ABORTED); a session that has ended stays as it is. */
-    void stop(String session) throws IOException, InterruptedException {
+    public void stop(String session) throws IOException, InterruptedException {
         json(send(get(base + "/sessions/stop/" + session)), "session stop");
     }
 
     /** Polls until the session leaves RUNNING. */
-    JsonNode awaitEnd(String session, Duration timeout) throws IOException, InterruptedException {
+    public JsonNode awaitEnd(String session, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleepMs = 20;
         while (true) {
@@ -84,21 +84,21 @@ final class BonsaiClient {
         }
     }
 
-    byte[] journal(String session) throws IOException, InterruptedException {
+    public byte[] journal(String session) throws IOException, InterruptedException {
         return bytes(base + "/sessions/exec_only_journal/" + session, "journal");
     }
 
     /** The bytes at a URL the server handed out (a receipt_url). */
-    byte[] download(String url) throws IOException, InterruptedException {
+    public byte[] download(String url) throws IOException, InterruptedException {
         return bytes(url, "download");
     }
 
     /** The {@code url} of the session's STARK receipt (GET /receipts/{id}). */
-    String receiptUrl(String session) throws IOException, InterruptedException {
+    public String receiptUrl(String session) throws IOException, InterruptedException {
         return json(send(get(base + "/receipts/" + session)), "receipt").path("url").asText();
     }
 
-    byte[] logs(String session) throws IOException, InterruptedException {
+    public byte[] logs(String session) throws IOException, InterruptedException {
         return bytes(base + "/sessions/logs/" + session, "logs");
     }
 

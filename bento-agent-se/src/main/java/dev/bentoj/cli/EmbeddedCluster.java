@@ -31,7 +31,7 @@ import java.util.Map;
  * threads of this process. What {@code ./bento up} runs in the foreground and {@code ./bento
  * demo} runs for one session. Every part is the same code that runs against external services.
  */
-final class EmbeddedCluster implements AutoCloseable {
+public final class EmbeddedCluster implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The object store's bucket. */
     static final String BUCKET = "bento";
@@ -46,6 +46,7 @@ final class EmbeddedCluster implements AutoCloseable {
     private String adminToken;
     private EmbeddedS3 s3;
     private String redisUrl;
+    private String jdbcUrl;
     private ProofSettings settings = ProofSettings.secure();
 
     /**
@@ -67,8 +68,8 @@ final class EmbeddedCluster implements AutoCloseable {
         return start(dataDir, port, agentCount, open, startupTimeout, progress, serverEnv, ProofSettings.fromEnvironment());
     }
 
-    /** As above; the agents prove with {@code settings}. */
-    static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
+    /** As above; the agents prove with {@code settings}. Public for {@code ./bench/run e2e}. */
+    public static EmbeddedCluster start(Path dataDir, int port, int agentCount, boolean open, Duration startupTimeout,
                                  java.util.function.Consumer<String> progress, Map<String, String> serverEnv,
                                  ProofSettings settings) throws Exception {
         EmbeddedCluster c = new EmbeddedCluster();
@@ -88,6 +89,7 @@ final class EmbeddedCluster implements AutoCloseable {
         long t0 = System.nanoTime();
         EmbeddedPostgres pg = EmbeddedPostgres.start(dataDir.resolve("postgres"));
         parts.add(pg);
+        jdbcUrl = pg.jdbcUrl();
         EmbeddedRedis redis = EmbeddedRedis.start();
         parts.add(redis);
         redisUrl = redis.url();
@@ -140,10 +142,10 @@ final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** Every worker type. */
-    static final List<String> AGENT_TYPES = List.of("exec", "prove", "join", "aux", "snark");
+    public static final List<String> AGENT_TYPES = List.of("exec", "prove", "join", "aux", "snark");
 
     /** Starts one more agent, a thread of this process, serving {@code types}. */
-    Agent startAgent(String workerId, List<String> types) {
+    public Agent startAgent(String workerId, List<String> types) {
         ObjectStore objects = ObjectStore.open(s3.url(), BUCKET, s3.accessKey(), s3.secretKey());
         parts.add(objects);
         Intermediates redis = new Intermediates(redisUrl);
@@ -159,6 +161,11 @@ final class EmbeddedCluster implements AutoCloseable {
         return agent;
     }
 
+    /** The embedded PostgreSQL's JDBC URL (user in the URL, no password): the TaskDB's database. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
     /** The Redis server's URL. */
     String redisUrl() {
         return redisUrl;
@@ -169,12 +176,12 @@ final class EmbeddedCluster implements AutoCloseable {
         return settings;
     }
 
-    String apiUrl() {
+    public String apiUrl() {
         return apiUrl;
     }
 
     /** Empty in open mode. */
-    String apiKey() {
+    public String apiKey() {
         return apiKey;
     }
 
