@@ -594,13 +594,7 @@ final class SegmentWitness {
             put(TSB, 8L * (row + 1));
             put(word ? IOW : IOB, 1);
             put(REMAIN, remaining);
-            setPc(pc);
-            setNextPc(pc);
-            decodePieces(0);
-            idle(0, PTS_F);
-            idle(1, PTS_1);
-            idle(2, PTS_2);
-            idle(3, PTS_D);
+            stayWithoutFetch(pc);
             setS(p);
             int data = 0;
             for (int i = 0; i < size; i++) {
@@ -625,6 +619,17 @@ final class SegmentWitness {
             at += size;
             remaining -= size;
         }
+    }
+
+    /** A row that keeps the pc and neither fetches nor touches a register (host write, padding). */
+    private void stayWithoutFetch(int pc) {
+        setPc(pc);
+        setNextPc(pc);
+        decodePieces(0);
+        idle(0, PTS_F);
+        idle(1, PTS_1);
+        idle(2, PTS_2);
+        idle(3, PTS_D);
     }
 
     // ---------------------------------------------------------------- page-out and padding
@@ -673,13 +678,7 @@ final class SegmentWitness {
         for (; row < n; row++) {
             tsb += 8;
             put(TSB, tsb);
-            setPc(pc);
-            setNextPc(pc);
-            decodePieces(0);
-            idle(0, PTS_F);
-            idle(1, PTS_1);
-            idle(2, PTS_2);
-            idle(3, PTS_D);
+            stayWithoutFetch(pc);
             idle(4, PTS_X);
             setS(0);
             setT(0);
