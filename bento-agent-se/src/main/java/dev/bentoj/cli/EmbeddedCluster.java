@@ -47,6 +47,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     private EmbeddedS3 s3;
     private String redisUrl;
     private String jdbcUrl;
+    /** The settings the first server instance was started with; further instances reuse them. */
+    private Map<String, String> serverEnvironment;
     private ProofSettings settings = ProofSettings.secure();
 
     /**
@@ -119,6 +121,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         env.put("BENTO_PUBLIC_URL", "http://127.0.0.1:" + port);
         env.putAll(serverEnv);
+        serverEnvironment = Map.copyOf(env);
         Path log = dataDir.resolve("server.log");
         OutputStream logOut = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         parts.add(logOut);
@@ -141,16 +144,38 @@ public final class EmbeddedCluster implements AutoCloseable {
                 + (settings.insecure() ? " (INSECURE test proof parameters)" : ""));
     }
 
+    /**
+     * Starts one more server instance on the same database, Redis and S3 (what several
+     * instances behind a load balancer are), ready when this returns; stopped with the cluster.
+     *
+     * @return its base URL
+     */
+    String startAnotherServer(int port, Path log, Duration startupTimeout) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(serverEnvironment);
+        env.put("BENTO_PUBLIC_URL", "http://127.0.0.1:" + port);
+        OutputStream logOut = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        parts.add(logOut);
+        PayaraServer another = PayaraServer.start(ServerCommand.serverDir(), port, env, logOut);
+        parts.add(() -> another.stop(Duration.ofSeconds(30)));
+        another.awaitReady(startupTimeout);
+        return another.url();
+    }
+
     /** Every worker type. */
     public static final List<String> AGENT_TYPES = List.of("exec", "prove", "join", "aux", "snark");
 
     /** Starts one more agent, a thread of this process, serving {@code types}. */
     public Agent startAgent(String workerId, List<String> types) {
+        return startAgent(workerId, types, apiUrl);
+    }
+
+    /** As above, polling the server instance at {@code serverUrl}. */
+    Agent startAgent(String workerId, List<String> types, String serverUrl) {
         ObjectStore objects = ObjectStore.open(s3.url(), BUCKET, s3.accessKey(), s3.secretKey());
         parts.add(objects);
         Intermediates redis = new Intermediates(redisUrl);
         parts.add(redis);
-        WorkClient client = new WorkClient(URI.create(apiUrl), workerToken);
+        WorkClient client = new WorkClient(URI.create(serverUrl), workerToken);
         Map<String, TaskHandler> handlers = TaskHandlers.of(types, objects, redis, client, settings);
         Agent agent = new Agent(client, workerId, handlers, Duration.ofSeconds(20));
         Thread t = new Thread(agent::run, "bento-agent-" + workerId);
