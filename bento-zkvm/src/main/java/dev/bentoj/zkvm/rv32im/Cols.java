@@ -132,9 +132,16 @@ final class Cols {
 
     static final int WIDTH = next;
 
-    /** Boolean columns besides the selectors. */
-    static final int[] BOOLS = {E4, RDZ, RDW, OH, OH + 1, OH + 2, OH + 3, CA0, CA1, CB0, CB1, SGA, SGB, Z, TAKEN, SGL, SGH,
-        MA, MB, MR, AE, SMX, SR, M, CHK, BZ, OVZ, WZ, SH0, SH1, SH2, L, L + 1, L + 2, L + 3, U0, U1, U2};
+    /**
+     * Boolean columns besides the selectors that need b·(b − 1) = 0. The specification's other
+     * "bool" flags are left out because other constraints already force them to 0 or 1, so the
+     * constraint would be vacuous (no witness breaks only it): the zero-test flags RDZ, Z, BZ,
+     * WZ, OVZ (x·v = 0 and v·xi − 1 + x = 0 give x = 1 for v = 0, x = 0 otherwise), MA, MB, MR,
+     * AE (a boolean times a sum of one-hot selectors), CHK (such a sum times 1 − BZ), M (the xor
+     * MR + MB − 2·MR·MB of booleans) and RDW (G_WR·(1 − RDZ) + E_READ, disjoint selector sums).
+     */
+    static final int[] BOOLS = {E4, OH, OH + 1, OH + 2, OH + 3, CA0, CA1, CB0, CB1, SGA, SGB, TAKEN, SGL, SGH,
+        SMX, SR, SH0, SH1, SH2, L, L + 1, L + 2, L + 3, U0, U1, U2};
 
     // Preprocessed columns (15): byte tables and the two decode tables.
     static final int P_BA = 0;
