@@ -699,6 +699,14 @@ public final class TaskDb implements AutoCloseable {
      * @return how many attempts were reaped (0 also when another instance is reaping)
      */
     public int reapExpiredLeases() {
+        return reapExpiredLeases(job -> { });
+    }
+
+    /**
+     * As {@link #reapExpiredLeases()}; {@code jobFailed} hears of each job that failed because
+     * its task ran out of attempts (its intermediates can go), after that failure committed.
+     */
+    public int reapExpiredLeases(java.util.function.Consumer<UUID> jobFailed) {
         try (Connection guard = dataSource.getConnection()) {
             guard.setAutoCommit(false);
             try {
@@ -711,7 +719,7 @@ public final class TaskDb implements AutoCloseable {
                         }
                     }
                 }
-                return reapUnderLock();
+                return reapUnderLock(jobFailed);
             } finally {
                 rollbackQuietly(guard); // ends the transaction: releases the lock
             }
@@ -720,7 +728,7 @@ public final class TaskDb implements AutoCloseable {
         }
     }
 
-    private int reapUnderLock() {
+    private int reapUnderLock(java.util.function.Consumer<UUID> jobFailed) {
         record Expired(UUID jobId, String taskId, int attempt, String workerId, int timeoutSeconds) {
         }
         List<Expired> expired = withConnection(c -> {
@@ -741,8 +749,12 @@ public final class TaskDb implements AutoCloseable {
             String error = "lease expired: worker " + e.workerId() + " sent no heartbeat for "
                     + e.timeoutSeconds() + " s (attempt " + e.attempt() + ")";
             try {
-                if (failAttempt(e.jobId(), e.taskId(), e.attempt(), error, true, true) != null) {
+                FailOutcome outcome = failAttempt(e.jobId(), e.taskId(), e.attempt(), error, true, true);
+                if (outcome != null) {
                     reaped++;
+                }
+                if (outcome == FailOutcome.TASK_FAILED) {
+                    jobFailed.accept(e.jobId());
                 }
             } catch (TaskDbException raced) {
                 if (raced.reason() == Reason.DATABASE) {

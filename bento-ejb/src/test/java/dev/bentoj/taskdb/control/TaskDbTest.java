@@ -244,7 +244,9 @@ class TaskDbTest {
         TaskClaim second = claimOne(EXEC);
         assertEquals(first.attempt() + 1, second.attempt());
         Thread.sleep(1_100);
-        assertEquals(1, taskDb.reapExpiredLeases());
+        List<UUID> failedJobs = new java.util.ArrayList<>();
+        assertEquals(1, taskDb.reapExpiredLeases(failedJobs::add));
+        assertEquals(List.of(job), failedJobs, "the reaper names the job it failed");
 
         Map<String, TaskView> after = tasks(job);
         assertEquals(TaskState.FAILED, after.get("init").state());

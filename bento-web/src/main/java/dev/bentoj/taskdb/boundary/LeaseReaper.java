@@ -1,5 +1,6 @@
 package dev.bentoj.taskdb.boundary;
 
+import dev.bentoj.sessions.control.Sessions;
 import dev.bentoj.taskdb.control.TaskDb;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
  * runs it; TaskDb lets one pass at a time do the work (an advisory lock in the database).
  * Bean-managed transactions: TaskDb runs its own, and a reaper pass holds its lock in a
  * transaction on a connection of its own, which a container transaction would share with the
- * pass's other statements.
+ * pass's other statements. A job that fails because a task ran out of attempts loses its Redis
+ * intermediates at once, as when an agent reports the failure.
  */
 @Singleton
 @Startup
@@ -30,10 +32,13 @@ public class LeaseReaper {
     @Inject
     TaskDb taskDb;
 
+    @Inject
+    Sessions sessions;
+
     @Schedule(second = "*/2", minute = "*", hour = "*", persistent = false)
     void reap() {
         try {
-            int n = taskDb.reapExpiredLeases();
+            int n = taskDb.reapExpiredLeases(sessions::removeIntermediates);
             if (n > 0) {
                 LOG.info("requeued or failed " + n + " task(s) with expired leases");
             }
