@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /** The calls a Bonsai client makes, for the command line (demo, and prove through a cluster later). */
 public final class BonsaiClient {
@@ -39,17 +40,36 @@ public final class BonsaiClient {
         return r.path("uuid").asText();
     }
 
+    /** Uploads a receipt (to name it as an assumption later) and returns its id. */
+    public String uploadReceipt(byte[] receipt) throws IOException, InterruptedException {
+        JsonNode r = json(send(get(base + "/receipts/upload")), "receipt upload URL");
+        json(send(request(r.path("url").asText()).PUT(HttpRequest.BodyPublishers.ofByteArray(receipt)).build()),
+                "receipt upload");
+        return r.path("uuid").asText();
+    }
+
     public String createSession(String imageId, String inputId, boolean executeOnly) throws IOException, InterruptedException {
         return createSession(imageId, inputId, executeOnly, null);
+    }
+
+    /** A proving session whose receipt carries the uploaded receipts {@code assumptions}, each verified. */
+    public String createSession(String imageId, String inputId, List<String> assumptions)
+            throws IOException, InterruptedException {
+        return createSession(imageId, inputId, false, null, assumptions);
     }
 
     /** @param execCycleLimit in units of 2^20 cycles, as the Bonsai API has it; null: the server's limit */
     public String createSession(String imageId, String inputId, boolean executeOnly, Long execCycleLimit)
             throws IOException, InterruptedException {
+        return createSession(imageId, inputId, executeOnly, execCycleLimit, List.of());
+    }
+
+    private String createSession(String imageId, String inputId, boolean executeOnly, Long execCycleLimit,
+                                 List<String> assumptions) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         body.put("img", imageId);
         body.put("input", inputId);
-        body.putArray("assumptions");
+        assumptions.forEach(body.putArray("assumptions")::add);
         body.put("execute_only", executeOnly);
         if (execCycleLimit == null) {
             body.putNull("exec_cycle_limit");

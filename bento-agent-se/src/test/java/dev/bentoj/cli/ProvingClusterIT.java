@@ -14,6 +14,7 @@ import dev.bentoj.storage.control.ObjectStore;
 import dev.bentoj.zkvm.elf.ElfLoader;
 import dev.bentoj.zkvm.hash.Digest;
 import dev.bentoj.zkvm.image.MemoryImage;
+import dev.bentoj.zkvm.receipt.Assumption;
 import dev.bentoj.zkvm.receipt.ExpectedExitCode;
 import dev.bentoj.zkvm.receipt.Receipt;
 import dev.bentoj.zkvm.receipt.ReceiptClaim;
@@ -86,6 +87,8 @@ class ProvingClusterIT {
     private static String imageId;
     /** The segment receipts of the session proven in the first test, for the stand-in provers. */
     private static List<SegmentReceipt> provenSegments;
+    /** That session's whole receipt, as the server serves it. */
+    private static byte[] provenReceipt;
 
     private final List<Agent> agents = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -195,6 +198,7 @@ class ProvingClusterIT {
             assertEquals(2, receipt.inner().segments().size());
             assertArrayEquals(client.journal(executing), receipt.journal(), "the journal of both sessions");
             provenSegments = receipt.inner().segments();
+            provenReceipt = bytes;
             // Secure verification refuses the insecure test parameters.
             assertTrue(refuses(receipt, VerifierPolicy.standard()));
             assertEquals(0, jobKeys(proving), "the job's Redis keys are removed when it ends");
@@ -282,6 +286,24 @@ class ProvingClusterIT {
     }
 
     /** A proving session whose Prove tasks write (altered) receipts of the first test's proof instead of proving. */
+    @Test
+    @Order(5)
+    void anUploadedReceiptNamedAsAnAssumptionIsVerifiedAndCommittedToInTheNewReceipt() throws Exception {
+        agent("agent-all", EmbeddedCluster.AGENT_TYPES);
+        String assumption = client.uploadReceipt(provenReceipt);
+        String proving = client.createSession(imageId, client.uploadInput(u32(10)), List.of(assumption));
+        sessions.add(proving);
+        JsonNode status = client.awaitEnd(proving, Duration.ofMinutes(4));
+        assertEquals("SUCCEEDED", status.path("status").asText(), status.toString());
+        Receipt receipt = ReceiptCodec.decode(download(status.path("receipt_url").asText()));
+        ReceiptClaim claim = Verifier.verify(receipt, Digest.fromHex(imageId), VerifierPolicy.insecureForTests(),
+                ExpectedExitCode.SUCCESS);
+        Receipt assumed = ReceiptCodec.decode(provenReceipt);
+        assertEquals(1, receipt.inner().assumptions().size());
+        assertArrayEquals(assumed.claim().digest(), receipt.inner().assumptions().get(0).claimDigest());
+        assertArrayEquals(Assumption.listDigest(receipt.inner().assumptions()), claim.assumptionsDigest());
+    }
+
     private String withStandInProver(Substitute substitute) throws Exception {
         assertNotNull(provenSegments, "needs the receipt proven by the first test");
         Intermediates redis = new Intermediates(cluster.redisUrl());
