@@ -8,9 +8,8 @@ import dev.bentoj.taskdb.entity.TaskDbException.Reason;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.TaskState;
 import dev.bentoj.taskdb.entity.TaskView;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -56,17 +55,8 @@ class DatabaseFaultTest {
     private static final int LEASE_SECONDS = 2;
     private static final String RESTART = System.getProperty("bento.test.pg.restart", "").trim();
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.perClass();
 
     /** One attempt's accepted result: COMPLETED, or ALREADY_COMPLETED when the reply was lost. */
     private record Accepted(int attempt, CompletionOutcome outcome) {

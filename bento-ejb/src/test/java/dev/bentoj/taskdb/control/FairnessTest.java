@@ -3,10 +3,9 @@ package dev.bentoj.taskdb.control;
 import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,24 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The order in which claims serve streams: reservations, weighted shares, oldest job. */
 class FairnessTest {
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();
     private TaskDb taskDb;
     private Streams streams;
     private final Map<UUID, String> owners = new ConcurrentHashMap<>();
 
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     @BeforeEach
-    void emptyTables() {
-        db.truncate();
+    void newTaskDb() {
         taskDb = new TaskDb(db.dataSource());
         streams = new Streams(db.dataSource());
         owners.clear();

@@ -3,11 +3,10 @@ package dev.bentoj.taskdb.control;
 import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,23 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LongPollClaimTest {
 
     private static final Duration BACKSTOP = Duration.ofSeconds(30);
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();
     private TaskDb taskDb;
     private ExecutorService waiters;
 
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     @BeforeEach
     void setUp() {
-        db.truncate();
         taskDb = new TaskDb(db.dataSource(), TaskDbOptions.defaults().withWakeBackstop(BACKSTOP), new ReadyTaskSignal());
         waiters = Executors.newCachedThreadPool();
     }

@@ -5,11 +5,10 @@ import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.TaskState;
 import dev.bentoj.taskdb.entity.TaskView;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -51,7 +50,8 @@ class MultiInstanceTest {
     private static final Duration NOTICE_INTERVAL = Duration.ofMillis(5);
     private static final long WAKE_LIMIT_MS = 50;
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();
     private TaskDb a;
     private TaskDb b;
     private ReadyTaskListener listenerA;
@@ -60,19 +60,8 @@ class MultiInstanceTest {
     /** How long each measured createJob took on its own (its part of a wake-up's latency). */
     private final List<Double> createMillis = new ArrayList<>();
 
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     @BeforeEach
     void startTwoInstances() throws Exception {
-        db.truncate();
         TaskDbOptions options = TaskDbOptions.defaults().withWakeBackstop(BACKSTOP)
                 .withRetryBackoff(Duration.ZERO, Duration.ZERO).withReapBatchSize(1000)
                 .withReadyNotices(NOTICE_INTERVAL);

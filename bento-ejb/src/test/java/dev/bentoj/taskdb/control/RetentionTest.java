@@ -7,10 +7,9 @@ import dev.bentoj.taskdb.entity.TaskDbException;
 import dev.bentoj.taskdb.entity.TaskDbException.Reason;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,22 +31,12 @@ class RetentionTest {
     private static final Duration DAY = Duration.ofDays(1);
     private static final String STATS = "{\"segments\": 2, \"total_cycles\": 2097152, \"cycles\": 1500000}";
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();
     private TaskDb taskDb;
 
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     @BeforeEach
-    void emptyTables() {
-        db.truncate();
+    void newTaskDb() {
         taskDb = new TaskDb(db.dataSource());
     }
 

@@ -5,10 +5,9 @@ import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskDbException;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Set;
@@ -21,23 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** Stream settings as the admin API and {@code v1:reserved:N} keys set them, against the real PostgreSQL. */
 class StreamsTest {
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();
     private Streams streams;
     private TaskDb taskDb;
 
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     @BeforeEach
-    void emptyTables() {
-        db.truncate();
+    void newStreams() {
         streams = new Streams(db.dataSource());
         taskDb = new TaskDb(db.dataSource());
     }

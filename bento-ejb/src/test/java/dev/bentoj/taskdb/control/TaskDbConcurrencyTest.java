@@ -5,9 +5,8 @@ import dev.bentoj.taskdb.entity.CompletionOutcome;
 import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,17 +34,8 @@ class TaskDbConcurrencyTest {
     private static final int TASKS = USERS * JOBS_PER_USER * (PROVES_PER_JOB + JOINS_PER_JOB);
     private static final int WORKERS = 8;
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.perClass();
 
     @Test
     void concurrentClaimersNeverGetTheSameTaskAndEveryTaskCompletesExactlyOnce() throws Exception {

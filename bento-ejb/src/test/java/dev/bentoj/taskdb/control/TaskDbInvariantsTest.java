@@ -4,9 +4,8 @@ import dev.bentoj.taskdb.entity.TaskClaim;
 import dev.bentoj.taskdb.entity.TaskDbException;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,17 +62,8 @@ class TaskDbInvariantsTest {
                OR (j.state = 'succeeded' AND t.state <> 'done')
             """;
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.perClass();
 
     private static TaskSpec spec(String id, WorkerType type, int timeoutSeconds, List<String> deps) {
         return new TaskSpec(id, type, "{}", deps, timeoutSeconds, 3);

@@ -13,10 +13,9 @@ import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.TaskState;
 import dev.bentoj.taskdb.entity.TaskView;
 import dev.bentoj.taskdb.entity.WorkerType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,22 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** TaskDB semantics against the real PostgreSQL: DAGs, fencing, leases, failures, aborts. */
 class TaskDbTest {
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();
     private TaskDb taskDb;
 
-    @BeforeAll
-    static void createDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     @BeforeEach
-    void emptyTables() {
-        db.truncate();
+    void newTaskDb() {
         taskDb = new TaskDb(db.dataSource(),
                 TaskDbOptions.defaults().withRetryBackoff(Duration.ZERO, Duration.ZERO), new ReadyTaskSignal());
     }

@@ -1,5 +1,9 @@
 package dev.bentoj.taskdb.control;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -20,22 +24,51 @@ import java.util.logging.Logger;
 /**
  * A private database on the machine's PostgreSQL (127.0.0.1:5432, user postgres, trust auth),
  * created for one test class, migrated, and dropped at the end; with a small connection pool in
- * front of it, as the server's pool would be.
+ * front of it, as the server's pool would be. A test class registers it once
+ * ({@code @RegisterExtension static final TestDatabase db = TestDatabase.emptiedBeforeEachTest();})
+ * instead of writing the create/drop/truncate lifecycle itself.
  */
-final class TestDatabase implements AutoCloseable {
+final class TestDatabase implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     static final String HOST = System.getProperty("bento.test.pg.host", "127.0.0.1");
     static final int PORT = Integer.getInteger("bento.test.pg.port", 5432);
 
-    private final String name;
-    private final Pool pool;
+    private String name;
+    private Pool pool;
+    private final boolean emptyBeforeEach;
 
-    private TestDatabase(String name, Pool pool) {
-        this.name = name;
-        this.pool = pool;
+    private TestDatabase(boolean emptyBeforeEach) {
+        this.emptyBeforeEach = emptyBeforeEach;
     }
 
-    static TestDatabase create() {
+    /** One database for the test class; its tests see each other's rows. */
+    static TestDatabase perClass() {
+        return new TestDatabase(false);
+    }
+
+    /** One database for the test class, its tables emptied before every test. */
+    static TestDatabase emptiedBeforeEachTest() {
+        return new TestDatabase(true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        create();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (emptyBeforeEach) {
+            truncate();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void create() {
         String name = "taskdb_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try (Connection c = source("postgres").getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -43,9 +76,9 @@ final class TestDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot create a test database on PostgreSQL at " + HOST + ":" + PORT
                     + " (start it with: pg_ctlcluster --skip-systemctl-redirect 15 main start): " + e.getMessage(), e);
         }
-        TestDatabase db = new TestDatabase(name, new Pool(source(name), 12));
-        TaskDbSchema.migrate(db.dataSource());
-        return db;
+        this.name = name;
+        this.pool = new Pool(source(name), 12);
+        TaskDbSchema.migrate(pool);
     }
 
     DataSource dataSource() {
