@@ -1,5 +1,6 @@
 package dev.bentoj.bench;
 
+import dev.bentoj.taskdb.control.Streams;
 import dev.bentoj.taskdb.control.TaskDb;
 import dev.bentoj.taskdb.entity.Completion;
 import dev.bentoj.taskdb.entity.CompletionOutcome;
@@ -766,7 +767,8 @@ final class TaskDbBench {
         db.reset();
         AtomicInteger duplicates = new AtomicInteger();
         try (TaskDb taskDb = new TaskDb(db.timed())) {
-            taskDb.configureStream("A", WorkerType.PROVE, reserved, 1.0);
+            Streams streams = new Streams(db.timed());
+            streams.configure("A", WorkerType.PROVE, reserved, 1.0);
             SlotLog log = new SlotLog();
             Map<UUID, AtomicInteger> completed = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
@@ -790,8 +792,8 @@ final class TaskDbBench {
             out.put("lost", extra - count(completed, a));
 
             // Second part: weighted shares.
-            taskDb.configureStream("C", WorkerType.PROVE, 0, 2.0);
-            taskDb.configureStream("D", WorkerType.PROVE, 0, 1.0);
+            streams.configure("C", WorkerType.PROVE, 0, 2.0);
+            streams.configure("D", WorkerType.PROVE, 0, 1.0);
             UUID c = taskDb.createJob("C", specs(share, WorkerType.PROVE, NOOP_TIMEOUT_SECONDS));
             UUID d = taskDb.createJob("D", specs(share, WorkerType.PROVE, NOOP_TIMEOUT_SECONDS));
             SlotLog shares = new SlotLog();

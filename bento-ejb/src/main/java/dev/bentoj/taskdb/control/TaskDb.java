@@ -372,27 +372,6 @@ public final class TaskDb implements AutoCloseable {
         }
     }
 
-    /**
-     * Sets how a user's stream of one worker type is prioritised: {@code reserved} dedicated
-     * slots, then a weighted share by {@code multiplier}. Takes effect at the next claim.
-     */
-    public void configureStream(String userId, WorkerType type, int reserved, double multiplier) {
-        requireUser(userId);
-        if (reserved < 0 || !(multiplier > 0) || Double.isInfinite(multiplier)) {
-            throw new IllegalArgumentException("need reserved >= 0 and a finite multiplier > 0");
-        }
-        Objects.requireNonNull(type, "type");
-        withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(TaskSql.CONFIGURE_STREAM)) {
-                ps.setString(1, userId);
-                ps.setString(2, type.id());
-                ps.setInt(3, reserved);
-                ps.setDouble(4, multiplier);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     // ---------------------------------------------------------------------------------------
     // Claims
 

@@ -79,8 +79,8 @@ class FairnessTest {
 
     @Test
     void multipliersSplitOneBatchClaimTwoToOne() {
-        taskDb.configureStream("a", PROVE, 0, 2.0);
-        taskDb.configureStream("b", PROVE, 0, 1.0);
+        new Streams(db.dataSource()).configure("a", PROVE, 0, 2.0);
+        new Streams(db.dataSource()).configure("b", PROVE, 0, 1.0);
         submit("b", 100);
         submit("a", 100);
         assertEquals(Map.of("a", 20, "b", 10), claimByUser(30));
@@ -90,7 +90,7 @@ class FairnessTest {
     @Test
     void reservedStreamGetsItsSlotsFirstEvenUnderAFlood() {
         submit("flood", 500);
-        taskDb.configureStream("reserved", PROVE, 2, 1.0);
+        new Streams(db.dataSource()).configure("reserved", PROVE, 2, 1.0);
         submit("reserved", 20);
         assertEquals(Map.of("reserved", 2), claimByUser(2));
         // Beyond its reservation it competes with the pool: the flood's older job wins the tie.
