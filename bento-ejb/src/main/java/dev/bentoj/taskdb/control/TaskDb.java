@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 
 /**
  * The scheduler: jobs as DAGs of tasks in PostgreSQL, claimed by workers with fencing tokens
@@ -66,7 +67,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ({@link TaskDbOptions#withReadyNotices}, a debounced {@code NOTIFY}) and relays theirs
  * ({@link #listenToOtherInstances}). The owner calls the lease reaper
  * ({@link #reapExpiredLeases}, one instance at a time by an advisory lock) every second or so,
- * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe.
+ * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe; claims of one instance run one statement at a time, in arrival order.
  */
 public final class TaskDb implements AutoCloseable {
 
@@ -86,6 +87,15 @@ public final class TaskDb implements AutoCloseable {
     private final List<ReadyTaskListener> listeners = new CopyOnWriteArrayList<>();
     /** Stream ids by (user, type), filled after commits; streams are never deleted. */
     private final Map<StreamKey, Long> streamIds = new ConcurrentHashMap<>();
+    /**
+     * One claim statement in flight per instance, the others queued here in arrival order.
+     * Claims of one stream serialise on its row anyway (every claim rewrites the running
+     * counter), but only at the end of the statement, after each has locked and skipped the
+     * rows the others hold: 16 concurrent claimers drained half as fast as one. Queued in the
+     * JVM instead, each claim starts after the previous one committed, so it reads exact running
+     * counters (a claim's fair-share decision sees every claim before it) and skips nothing.
+     */
+    private final Semaphore claimTurn = new Semaphore(1, true);
 
     private record StreamKey(String userId, WorkerType type) {
     }
@@ -384,6 +394,15 @@ public final class TaskDb implements AutoCloseable {
     public List<TaskClaim> claim(String workerId, Set<WorkerType> types, int max) {
         requireClaim(workerId, types, max);
         String[] typeIds = types.stream().map(WorkerType::id).toArray(String[]::new);
+        claimTurn.acquireUninterruptibly();
+        try {
+            return claimNow(workerId, typeIds, max);
+        } finally {
+            claimTurn.release();
+        }
+    }
+
+    private List<TaskClaim> claimNow(String workerId, String[] typeIds, int max) {
         return withConnection(c -> {
             List<TaskClaim> claims = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(TaskSql.CLAIM)) {
