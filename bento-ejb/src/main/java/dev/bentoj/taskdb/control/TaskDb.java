@@ -285,6 +285,7 @@ public final class TaskDb implements AutoCloseable {
             payloads[i] = t.payloadJson();
         }
         int inserted = 0;
+        Map<Long, Long> leastReadySeq = new java.util.TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(TaskSql.INSERT_TASKS)) {
             ps.setObject(1, jobId);
             ps.setLong(2, jobSeq);
@@ -300,6 +301,7 @@ public final class TaskDb implements AutoCloseable {
                     inserted++;
                     if (TaskState.fromId(rs.getString(3)) == TaskState.READY) {
                         ready.merge(WorkerType.fromId(rs.getString(2)), 1, Integer::sum);
+                        leastReadySeq.merge(rs.getLong(4), rs.getLong(5), Math::min);
                     }
                 }
             }
@@ -320,6 +322,17 @@ public final class TaskDb implements AutoCloseable {
             ps.setInt(1, inserted);
             ps.setObject(2, jobId);
             ps.executeUpdate();
+        }
+        if (!leastReadySeq.isEmpty()) {
+            // the job's tasks share its seq: a stream's least new key is its least task seq
+            Long[] jobSeqs = new Long[leastReadySeq.size()];
+            java.util.Arrays.fill(jobSeqs, jobSeq);
+            try (PreparedStatement ps = c.prepareStatement(TaskSql.LOWER_CLAIM_FROM)) {
+                ps.setArray(1, c.createArrayOf("bigint", leastReadySeq.keySet().toArray()));
+                ps.setArray(2, c.createArrayOf("bigint", jobSeqs));
+                ps.setArray(3, c.createArrayOf("bigint", leastReadySeq.values().toArray()));
+                ps.executeUpdate();
+            }
         }
         return inserted;
     }
@@ -620,7 +633,8 @@ public final class TaskDb implements AutoCloseable {
                         throw refusal(jobId, taskId, attempt, null, "failure report");
                     }
                     task = new TaskRow(TaskState.fromId(rs.getString(1)), rs.getInt(2), rs.getInt(3),
-                            rs.getLong(4), WorkerType.fromId(rs.getString(5)), rs.getBoolean(6));
+                            rs.getLong(4), WorkerType.fromId(rs.getString(5)), rs.getBoolean(6),
+                            rs.getLong(7), rs.getLong(8));
                 }
             }
             if (task.state != TaskState.RUNNING || task.attempt != attempt) {
@@ -644,7 +658,12 @@ public final class TaskDb implements AutoCloseable {
                     ps.setString(4, taskId);
                     ps.executeUpdate();
                 }
-                releaseSlot(c, task.streamId);
+                try (PreparedStatement ps = c.prepareStatement(TaskSql.RELEASE_REQUEUED_SLOT)) {
+                    ps.setLong(1, task.jobSeq);
+                    ps.setLong(2, task.seq);
+                    ps.setLong(3, task.streamId);
+                    ps.executeUpdate();
+                }
                 requeuedType[0] = task.type;
                 requeuedAfter[0] = backoff;
                 if (backoff.isZero()) {
@@ -674,14 +693,7 @@ public final class TaskDb implements AutoCloseable {
     }
 
     private record TaskRow(TaskState state, int attempt, int maxAttempts, long streamId,
-            WorkerType type, boolean leaseExpired) {
-    }
-
-    private static void releaseSlot(Connection c, long streamId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(TaskSql.RELEASE_SLOT)) {
-            ps.setLong(1, streamId);
-            ps.executeUpdate();
-        }
+            WorkerType type, boolean leaseExpired, long jobSeq, long seq) {
     }
 
     /**

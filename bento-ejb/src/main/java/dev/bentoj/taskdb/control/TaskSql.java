@@ -88,7 +88,27 @@ final class TaskSql {
                                       timeout_seconds, payload, ord)
             ORDER BY i.ord
             ON CONFLICT (job_id, task_id) DO NOTHING
-            RETURNING task_id, worker_type, state
+            RETURNING task_id, worker_type, state, stream_id, seq
+            """;
+
+    /**
+     * Tasks of these streams became ready with these keys (the least per stream): each stream's
+     * claim_from and readied_low come down to it if higher (V4__claim_from.sql says why both).
+     * Stream rows locked in id order, last in the transaction, as everywhere. Parameters: stream
+     * ids (bigint[]), their least new ready keys' job_seq (bigint[]) and seq (bigint[]).
+     */
+    static final String LOWER_CLAIM_FROM = """
+            WITH readied AS (
+                SELECT r.stream_id, ARRAY[r.job_seq, r.seq] AS k
+                FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS r(stream_id, job_seq, seq)
+            ), stream_locks AS (
+                SELECT st.id FROM streams st JOIN readied r ON r.stream_id = st.id
+                ORDER BY st.id FOR NO KEY UPDATE OF st
+            )
+            UPDATE streams st
+            SET claim_from = LEAST(st.claim_from, r.k), readied_low = LEAST(st.readied_low, r.k)
+            FROM readied r JOIN stream_locks l ON l.id = r.stream_id
+            WHERE st.id = r.stream_id
             """;
 
     /** The dependency edges of the new tasks, from two parallel arrays (pre, post). */
@@ -129,17 +149,26 @@ final class TaskSql {
      * changes several streams, so that two of them can never deadlock on each other. Task rows
      * are all taken before (the GROUP BY in {@code delta} consumes {@code claimed} first).</li>
      * </ol>
+     * <li>{@code next_from}: where the stream's next claim starts reading (see
+     * {@code V4__claim_from.sql}): the first task of this statement's snapshot that is ready
+     * (in back-off or not) and was not taken here; past the last one taken if none is. Both
+     * scans above start there too, so a claim never re-reads the dead entries its predecessors
+     * left, even when a long transaction keeps vacuum from removing them. {@code counted} stores
+     * it, or the least key made ready since the snapshot (readied_low, read from the row's
+     * latest version) if that is lower.</li>
+     * </ol>
      * Parameters: max, worker types (text[]), max, worker id.
      */
     static final String CLAIM = """
             WITH candidates AS (
-                SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier,
+                SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier, st.claim_from,
                        head.oldest_job_seq, head.available
                 FROM streams st
                 CROSS JOIN LATERAL (
                     SELECT min(r.job_seq) AS oldest_job_seq, count(*)::int AS available
                     FROM (SELECT t.job_seq FROM tasks t
                           WHERE t.stream_id = st.id AND t.state = 'ready' AND t.not_before <= now()
+                            AND (t.job_seq, t.seq) >= (st.claim_from[1], st.claim_from[2])
                           ORDER BY t.job_seq, t.seq
                           LIMIT ?) r
                 ) head
@@ -160,9 +189,11 @@ final class TaskSql {
             ), picked AS (
                 SELECT p.ctid AS row_id
                 FROM quota q
+                JOIN candidates c ON c.stream_id = q.stream_id
                 CROSS JOIN LATERAL (
                     SELECT t.ctid FROM tasks t
                     WHERE t.stream_id = q.stream_id AND t.state = 'ready' AND t.not_before <= now()
+                      AND (t.job_seq, t.seq) >= (c.claim_from[1], c.claim_from[2])
                     ORDER BY t.job_seq, t.seq
                     LIMIT q.n
                     FOR NO KEY UPDATE SKIP LOCKED
@@ -176,13 +207,30 @@ final class TaskSql {
                           t.lease_expires_at, t.timeout_seconds, t.max_attempts, t.stream_id,
                           t.job_seq, t.seq
             ), delta AS (
-                SELECT stream_id, count(*)::int AS n FROM claimed GROUP BY stream_id
+                SELECT stream_id, count(*)::int AS n, max(ARRAY[job_seq, seq]) AS last_taken
+                FROM claimed GROUP BY stream_id
+            ), next_from AS (
+                SELECT d.stream_id,
+                       CASE WHEN nx.seq IS NULL THEN d.last_taken ELSE ARRAY[nx.job_seq, nx.seq] END AS k
+                FROM delta d
+                JOIN candidates c ON c.stream_id = d.stream_id
+                LEFT JOIN LATERAL (
+                    SELECT t.job_seq, t.seq FROM tasks t
+                    WHERE t.stream_id = d.stream_id AND t.state = 'ready'
+                      AND (t.job_seq, t.seq) >= (c.claim_from[1], c.claim_from[2])
+                      AND NOT EXISTS (SELECT FROM claimed k WHERE k.seq = t.seq)
+                    ORDER BY t.job_seq, t.seq
+                    LIMIT 1
+                ) nx ON true
             ), stream_locks AS (
                 SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
                 ORDER BY st.id FOR NO KEY UPDATE OF st
             ), counted AS (
-                UPDATE streams st SET running = st.running + d.n
+                UPDATE streams st
+                SET running = st.running + d.n,
+                    claim_from = LEAST(nf.k, st.readied_low), readied_low = NULL
                 FROM delta d JOIN stream_locks l ON l.id = d.stream_id
+                     JOIN next_from nf ON nf.stream_id = d.stream_id
                 WHERE st.id = d.stream_id
             )
             SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
@@ -216,7 +264,8 @@ final class TaskSql {
      * (counted per child, since a row can be updated once per statement); those reaching 0
      * become ready. O(dependents) through task_deps' primary key.</li>
      * <li>{@code freed}: the streams' running counters, locked in id order ({@code stream_locks}),
-     * after every task row.</li>
+     * after every task row; the streams of newly ready dependents lower their claim_from and
+     * readied_low to them ({@code V4__claim_from.sql}).</li>
      * <li>{@code finished}: the jobs' remaining counters; the completion that brings one to 0
      * marks the job succeeded (no COUNT over its tasks). started_at keeps the earliest start of
      * a completed task.</li>
@@ -246,7 +295,7 @@ final class TaskSql {
                            ON d.job_id = done.job_id AND d.pre_task_id = done.task_id
                       GROUP BY d.job_id, d.post_task_id) e
                 WHERE c.job_id = e.job_id AND c.task_id = e.post_task_id AND c.state = 'pending'
-                RETURNING c.worker_type, c.state
+                RETURNING c.worker_type, c.state, c.stream_id, c.job_seq, c.seq
             ), finished AS (
                 UPDATE jobs j
                 SET remaining = j.remaining - x.n,
@@ -258,12 +307,19 @@ final class TaskSql {
                 WHERE j.id = x.job_id AND j.state = 'running'
                 RETURNING j.id, j.state
             ), delta AS (
-                SELECT stream_id, count(*)::int AS n FROM done GROUP BY stream_id
+                SELECT stream_id, sum(n)::int AS n, min(k) AS readied
+                FROM (SELECT stream_id, 1 AS n, NULL::bigint[] AS k FROM done
+                      UNION ALL
+                      SELECT stream_id, 0, ARRAY[job_seq, seq] FROM released WHERE state = 'ready') s
+                GROUP BY stream_id
             ), stream_locks AS (
                 SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
                 ORDER BY st.id FOR NO KEY UPDATE OF st
             ), freed AS (
-                UPDATE streams st SET running = st.running - d.n
+                UPDATE streams st
+                SET running = st.running - d.n,
+                    claim_from = LEAST(st.claim_from, d.readied),
+                    readied_low = LEAST(st.readied_low, d.readied)
                 FROM delta d JOIN stream_locks l ON l.id = d.stream_id
                 WHERE st.id = d.stream_id
             )
@@ -289,7 +345,7 @@ final class TaskSql {
      */
     static final String LOCK_TASK = """
             SELECT state, attempt, max_attempts, stream_id, worker_type,
-                   lease_expires_at < now() AS lease_expired
+                   lease_expires_at < now() AS lease_expired, job_seq, seq
             FROM tasks WHERE job_id = ? AND task_id = ? FOR NO KEY UPDATE
             """;
 
@@ -308,9 +364,18 @@ final class TaskSql {
             WHERE job_id = ? AND task_id = ?
             """;
 
-    /** One running task fewer in a stream (the only stream row the transaction touches). */
-    static final String RELEASE_SLOT = """
-            UPDATE streams SET running = running - 1 WHERE id = ?
+    /**
+     * A requeued task's running slot goes back to its stream (the only stream row the
+     * transaction touches), and the task is ready again with its old key, which claim_from and
+     * readied_low come down to. Parameters: job_seq, seq (the key), stream id.
+     */
+    static final String RELEASE_REQUEUED_SLOT = """
+            WITH readied AS (SELECT ARRAY[?::bigint, ?::bigint] AS k)
+            UPDATE streams
+            SET running = running - 1,
+                claim_from = LEAST(claim_from, readied.k), readied_low = LEAST(readied_low, readied.k)
+            FROM readied
+            WHERE id = ?
             """;
 
     /**
@@ -486,11 +551,15 @@ final class TaskSql {
             FROM tasks WHERE job_id = ? ORDER BY seq
             """;
 
-    /** Ready tasks per worker type (a metrics gauge), through the ready-rows index. */
+    /**
+     * Ready tasks per worker type (a metrics gauge), through the ready-rows index from each
+     * stream's claim_from (below it the index holds only entries of tasks no longer ready).
+     */
     static final String READY_COUNTS = """
             SELECT s.worker_type, count(*)::bigint AS n
-            FROM tasks t JOIN streams s ON s.id = t.stream_id
-            WHERE t.state = 'ready'
+            FROM streams s
+            JOIN tasks t ON t.stream_id = s.id AND t.state = 'ready'
+                        AND (t.job_seq, t.seq) >= (s.claim_from[1], s.claim_from[2])
             GROUP BY s.worker_type
             """;
 }

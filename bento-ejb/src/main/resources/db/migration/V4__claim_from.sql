@@ -1,0 +1,31 @@
+-- Where each stream's claims start reading its ready queue, so that a claim costs the same
+-- whether or not vacuum can keep up.
+--
+-- Every claim turns ready rows into running ones. Their entries in tasks_ready_claim_order stay
+-- behind, dead, until vacuum removes them, and vacuum can remove only what no snapshot still
+-- sees. While one session keeps a transaction open (a report, a pg_dump, a forgotten psql), no
+-- entry can go, and every claim re-read the whole dead prefix of the queue from its start,
+-- heap visit by heap visit: at 10k tasks/s the prefix grows by 10k entries a second, and claim
+-- throughput fell to 15 % of its clean rate within two minutes (the soak cell of
+-- `./bench/run taskdb`). With a lower bound on the keys of a stream's ready tasks, a claim reads
+-- from that bound and skips the dead prefix in one index descent.
+--
+-- Keys are the claim order (job_seq, seq) as two-element arrays: LEAST treats NULL as "none"
+-- and compares arrays lexicographically.
+--
+-- claim_from: no task of the stream is ready with a smaller key. Lowered (LEAST) by every
+--   transaction that makes a task of the stream ready (creation, a parent's completion, a
+--   requeue), in the same transaction; raised only by a claim, to the first ready task of its
+--   snapshot that it did not take.
+-- readied_low: the smallest key made ready since the last claim moved claim_from. A claim reads
+--   the queue in its statement's snapshot but moves claim_from under the stream row's lock, in
+--   the row's latest version; tasks made ready by transactions that committed in between are
+--   not in its snapshot, and this column is how it learns their keys (it moves claim_from to
+--   the lesser of the two, and clears it). A transaction still in flight when the claim commits
+--   lowers claim_from itself afterwards. So the bound holds whatever commits in whatever order.
+--
+-- Both columns change with `running` in updates the stream row has anyway (every claim and
+-- completion rewrites it), and touch no index: still HOT updates on the fillfactor 50 page.
+ALTER TABLE streams
+    ADD COLUMN claim_from  bigint[] NOT NULL DEFAULT '{0,0}',
+    ADD COLUMN readied_low bigint[];
