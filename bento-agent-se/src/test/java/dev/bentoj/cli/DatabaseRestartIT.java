@@ -206,6 +206,12 @@ class DatabaseRestartIT {
         HttpResponse<String> down = health();
         assertEquals(503, down.statusCode(), "readiness while PostgreSQL is down: " + down.body());
         assertEquals("DOWN", check(down, "postgresql").path("status").asText(), down.body());
+        // The Bonsai API says so too (the API key is checked against the database first): a 503 a
+        // client can retry, not a 500.
+        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(cluster.apiUrl() + "/sessions/status/" + proving))
+                .header("x-api-key", cluster.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, api.statusCode(), "session status while PostgreSQL is down: " + api.body());
         Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - stopped) / 1_000_000));
         taskDb = EmbeddedPostgres.start(taskDbData, taskDbPort);
         long restarted = System.nanoTime();

@@ -1252,7 +1252,9 @@ public final class TaskDb implements AutoCloseable {
         if (state.equals("22P02") || state.startsWith("22")) {
             return new TaskDbException(Reason.INVALID_REQUEST, "invalid data: " + e.getMessage(), e);
         }
-        if (state.startsWith("08") || state.startsWith("57P")) {
+        // No SQLState: the server's pool could not hand out a connection (PostgreSQL down or the
+        // pool exhausted), which callers treat like an unreachable database.
+        if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P")) {
             return new TaskDbException(Reason.DATABASE, "TaskDB database unreachable: " + e.getMessage()
                     + " (check that PostgreSQL is running and BENTO_DB_URL points at it)", e);
         }

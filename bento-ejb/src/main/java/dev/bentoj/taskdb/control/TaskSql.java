@@ -218,7 +218,7 @@ final class TaskSql {
                     SELECT t.job_seq, t.seq FROM tasks t
                     WHERE t.stream_id = d.stream_id AND t.state = 'ready'
                       AND (t.job_seq, t.seq) >= (c.claim_from[1], c.claim_from[2])
-                      AND NOT EXISTS (SELECT FROM claimed k WHERE k.seq = t.seq)
+                      AND t.seq NOT IN (SELECT k.seq FROM claimed k)
                     ORDER BY t.job_seq, t.seq
                     LIMIT 1
                 ) nx ON true
