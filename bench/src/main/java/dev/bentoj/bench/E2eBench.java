@@ -488,7 +488,7 @@ final class E2eBench {
      * The server's files and S3Proxy come from bento-agent-se's build ({@code bench/run} sets
      * BENTO_SERVER_DIR); S3Proxy's jar is beside them in {@code target/embedded}.
      */
-    private static void locateClusterFiles() throws URISyntaxException, IOException {
+    static void locateClusterFiles() throws URISyntaxException, IOException {
         String serverDir = System.getenv("BENTO_SERVER_DIR");
         if (serverDir == null || !Files.isDirectory(Path.of(serverDir))) {
             throw new IOException("BENTO_SERVER_DIR must name bento-agent-se/target/server (./bench/run sets it;"
@@ -503,7 +503,7 @@ final class E2eBench {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
@@ -512,7 +512,7 @@ final class E2eBench {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -56,7 +56,7 @@ final class TaskDbBench {
     private TaskDbBench() {
     }
 
-    static final List<String> CELLS = List.of("drain", "wake", "dag", "fair", "lease", "soak");
+    static final List<String> CELLS = List.of("drain", "wake", "wake-http", "dag", "fair", "lease", "soak");
     private static final Set<WorkerType> PROVE = EnumSet.of(WorkerType.PROVE);
     private static final Set<WorkerType> AUX = EnumSet.of(WorkerType.AUX);
     /** Leases of no-op tasks: long enough never to expire outside the lease cell. */
@@ -140,6 +140,7 @@ final class TaskDbBench {
                 Map<String, Object> result = switch (cell) {
                     case "drain" -> drain(db, anchor, o);
                     case "wake" -> wake(db, anchor, o);
+                    case "wake-http" -> HttpWake.run(o.wakeSeconds());
                     case "dag" -> dag(db, anchor, o);
                     case "fair" -> fair(db, anchor, o);
                     case "lease" -> lease(db, anchor, o);

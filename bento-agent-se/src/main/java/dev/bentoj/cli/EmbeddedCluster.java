@@ -20,10 +20,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole cluster on this machine from embedded parts: a real PostgreSQL (zonky binaries), a
@@ -169,14 +171,28 @@ public final class EmbeddedCluster implements AutoCloseable {
         return startAgent(workerId, types, apiUrl);
     }
 
+    /**
+     * As {@link #startAgent(String, List)}, each handler passed through {@code wrap} first (to
+     * observe the tasks, as a benchmark timing the moment a claim reaches its agent does).
+     */
+    public Agent startAgent(String workerId, List<String> types, UnaryOperator<TaskHandler> wrap) {
+        return startAgent(workerId, types, apiUrl, wrap);
+    }
+
     /** As above, polling the server instance at {@code serverUrl}. */
     Agent startAgent(String workerId, List<String> types, String serverUrl) {
+        return startAgent(workerId, types, serverUrl, UnaryOperator.identity());
+    }
+
+    private Agent startAgent(String workerId, List<String> types, String serverUrl,
+            UnaryOperator<TaskHandler> wrap) {
         ObjectStore objects = ObjectStore.open(s3.url(), BUCKET, s3.accessKey(), s3.secretKey());
         parts.add(objects);
         Intermediates redis = new Intermediates(redisUrl);
         parts.add(redis);
         WorkClient client = new WorkClient(URI.create(serverUrl), workerToken);
-        Map<String, TaskHandler> handlers = TaskHandlers.of(types, objects, redis, client, settings);
+        Map<String, TaskHandler> handlers = new HashMap<>();
+        TaskHandlers.of(types, objects, redis, client, settings).forEach((type, h) -> handlers.put(type, wrap.apply(h)));
         Agent agent = new Agent(client, workerId, handlers, Duration.ofSeconds(20));
         Thread t = new Thread(agent::run, "bento-agent-" + workerId);
         t.setDaemon(true);

@@ -67,7 +67,10 @@ import java.util.concurrent.Semaphore;
  * ({@link TaskDbOptions#withReadyNotices}, a debounced {@code NOTIFY}) and relays theirs
  * ({@link #listenToOtherInstances}). The owner calls the lease reaper
  * ({@link #reapExpiredLeases}, one instance at a time by an advisory lock) every second or so,
- * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe; claims of one instance run one statement at a time, in arrival order.
+ * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe; claims of one instance
+ * run one statement at a time, in arrival order. Give the pool's connections
+ * {@code plan_cache_mode=force_generic_plan} (the server's pool does): these statements cost
+ * more to plan than to run.
  */
 public final class TaskDb implements AutoCloseable {
 
