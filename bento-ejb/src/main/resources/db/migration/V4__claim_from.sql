@@ -29,3 +29,30 @@
 ALTER TABLE streams
     ADD COLUMN claim_from  bigint[] NOT NULL DEFAULT '{0,0}',
     ADD COLUMN readied_low bigint[];
+
+
+-- The lease reaper's index, for the same reason: it reads running tasks whose lease expired, and
+-- each completed task leaves a dead entry in an index on running rows until vacuum removes it.
+-- tasks_running_by_stream (V1) held them in stream order, so every pass (one a second) re-read
+-- all of them while a held transaction kept vacuum out. In lease order, a pass reads only
+-- [watermark, now) (TaskSql.EXPIRED_LEASES): about one second's worth. The price: a heartbeat
+-- changes an indexed column now, so it is no longer a HOT update (a heartbeat comes every third
+-- of a lease per running task: a few per second in a busy cluster).
+CREATE INDEX tasks_running_by_lease ON tasks (lease_expires_at) WHERE state = 'running';
+
+
+-- Claims find the streams of their worker types by this index instead of reading the table.
+-- streams has one live row per user and worker type, but every claim and completion rewrites
+-- one; when pruning falls behind (a snapshot held by an ANALYZE of tasks, or by any long
+-- transaction), the table grows by thousands of pages of dead versions and does not shrink
+-- (2,173 pages for its one row after two minutes of a 9k tasks/s soak), and the claim's scan of
+-- it (5 ms) and the hash joins the planner chose for the stream updates (15-30 ms) read all of
+-- them, at every claim and completion. Updates of stream rows go through the primary key
+-- (TaskSql says how); vacuum runs on streams after every 1000 dead rows, without cost delay.
+CREATE INDEX streams_by_worker_type ON streams (worker_type, id);
+
+ALTER TABLE streams SET (
+    autovacuum_vacuum_scale_factor = 0,
+    autovacuum_vacuum_threshold = 1000,
+    autovacuum_vacuum_cost_delay = 0
+);

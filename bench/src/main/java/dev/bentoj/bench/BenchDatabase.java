@@ -113,8 +113,6 @@ final class BenchDatabase implements AutoCloseable {
         config.setMinimumIdle(POOL_SIZE);
         config.setPoolName("bench");
         config.addDataSourceProperty("ApplicationName", "bento-bench");
-        // As the server's pool (bento-web's Database says why); db-scheduler shares the pool.
-        config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan");
         BenchDatabase db = new BenchDatabase(new HikariDataSource(config), version);
         TaskDbSchema.migrate(db.pool);
         db.execute(DB_SCHEDULER_DDL);

@@ -68,9 +68,7 @@ import java.util.concurrent.Semaphore;
  * ({@link #listenToOtherInstances}). The owner calls the lease reaper
  * ({@link #reapExpiredLeases}, one instance at a time by an advisory lock) every second or so,
  * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe; claims of one instance
- * run one statement at a time, in arrival order. Give the pool's connections
- * {@code plan_cache_mode=force_generic_plan} (the server's pool does): these statements cost
- * more to plan than to run.
+ * run one statement at a time, in arrival order.
  */
 public final class TaskDb implements AutoCloseable {
 
@@ -99,6 +97,11 @@ public final class TaskDb implements AutoCloseable {
      * counters (a claim's fair-share decision sees every claim before it) and skips nothing.
      */
     private final Semaphore claimTurn = new Semaphore(1, true);
+    /** Where this instance's next reaper pass starts reading leases ({@link #reapUnderLock}). */
+    private volatile OffsetDateTime reapedBefore;
+    private volatile long lastFullReap = System.nanoTime();
+    static final Duration REAPER_SLACK = Duration.ofSeconds(5);
+    static final Duration REAPER_FULL_PASS = Duration.ofMinutes(5);
 
     private record StreamKey(String userId, WorkerType type) {
     }
@@ -741,18 +744,44 @@ public final class TaskDb implements AutoCloseable {
         }
     }
 
+    /**
+     * One reaper pass. Reads expired leases from {@link #reapedBefore} on, and afterwards moves it
+     * up: to the pass's now() less {@link #REAPER_SLACK} when the pass saw them all, else to the
+     * last lease it handled (equal leases are read again). Every running task with a lease below
+     * it has been reaped then, and new leases are later still: claims and heartbeats set now() +
+     * timeout. The slack covers a lease written by a transaction that began before the pass and
+     * committed after it; a pass from the start every {@link #REAPER_FULL_PASS} (and the first
+     * pass of an instance) covers anything stranger.
+     */
     private int reapUnderLock(java.util.function.Consumer<UUID> jobFailed) {
-        record Expired(UUID jobId, String taskId, int attempt, String workerId, int timeoutSeconds) {
+        record Expired(UUID jobId, String taskId, int attempt, String workerId, int timeoutSeconds,
+                OffsetDateTime lease) {
         }
+        long now = System.nanoTime();
+        if (now - lastFullReap > REAPER_FULL_PASS.toNanos()) {
+            reapedBefore = null;
+            lastFullReap = now;
+        }
+        OffsetDateTime from = reapedBefore;
+        OffsetDateTime[] passNow = new OffsetDateTime[1];
         List<Expired> expired = withConnection(c -> {
             List<Expired> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(TaskSql.EXPIRED_LEASES)) {
-                ps.setInt(1, options.reapBatchSize());
+                ps.setObject(1, from);
+                ps.setInt(2, options.reapBatchSize());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Expired(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                                rs.getString(4), rs.getInt(5)));
+                                rs.getString(4), rs.getInt(5), rs.getObject(6, OffsetDateTime.class)));
+                        passNow[0] = rs.getObject(7, OffsetDateTime.class);
                     }
+                }
+            }
+            if (passNow[0] == null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT now()");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    passNow[0] = rs.getObject(1, OffsetDateTime.class);
                 }
             }
             return rows;
@@ -776,6 +805,8 @@ public final class TaskDb implements AutoCloseable {
                 // completed, failed or cancelled in the meantime: nothing to reap
             }
         }
+        reapedBefore = expired.size() < options.reapBatchSize()
+                ? passNow[0].minus(REAPER_SLACK) : expired.get(expired.size() - 1).lease();
         return reaped;
     }
 

@@ -2,6 +2,13 @@ package dev.bentoj.taskdb.control;
 
 /**
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
+ * Stream rows are always reached through an index: every update of a stream row names it by
+ * {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))} besides the join, and claims find the
+ * streams of their worker types through streams_by_worker_type. The table holds one live row per
+ * user and type but is rewritten by every claim and completion; when a snapshot keeps pruning
+ * from keeping up (an ANALYZE of the big tasks table, a long transaction) it grows by thousands
+ * of pages, and a plan that scanned it (the planner's choice for the joins) made every claim and
+ * completion slower by the page, for good (V4__claim_from.sql has the figures).
  * Schema and invariants: {@code db/migration/V1__taskdb.sql}; retention and storage settings:
  * {@code V3__retention_and_churn.sql}.
  *
@@ -108,7 +115,7 @@ final class TaskSql {
             UPDATE streams st
             SET claim_from = LEAST(st.claim_from, r.k), readied_low = LEAST(st.readied_low, r.k)
             FROM readied r JOIN stream_locks l ON l.id = r.stream_id
-            WHERE st.id = r.stream_id
+            WHERE st.id = r.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             """;
 
     /** The dependency edges of the new tasks, from two parallel arrays (pre, post). */
@@ -231,7 +238,7 @@ final class TaskSql {
                     claim_from = LEAST(nf.k, st.readied_low), readied_low = NULL
                 FROM delta d JOIN stream_locks l ON l.id = d.stream_id
                      JOIN next_from nf ON nf.stream_id = d.stream_id
-                WHERE st.id = d.stream_id
+                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
                    max_attempts
@@ -241,8 +248,9 @@ final class TaskSql {
 
     /**
      * Extends the lease of the current attempt (and only of it: the attempt and state = 'running'
-     * are the fence). Touches no indexed column, so it is a HOT update. No row → the caller
-     * finds out why with {@link #TASK_FENCE}.
+     * are the fence). The lease is indexed for the reaper (tasks_running_by_lease, V4), so this
+     * is not a HOT update; it comes once per third of a lease per running task. No row → the
+     * caller finds out why with {@link #TASK_FENCE}.
      */
     static final String HEARTBEAT = """
             UPDATE tasks SET lease_expires_at = now() + make_interval(secs => timeout_seconds)
@@ -321,7 +329,7 @@ final class TaskSql {
                     claim_from = LEAST(st.claim_from, d.readied),
                     readied_low = LEAST(st.readied_low, d.readied)
                 FROM delta d JOIN stream_locks l ON l.id = d.stream_id
-                WHERE st.id = d.stream_id
+                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT 'done' AS kind, job_id::text AS a, task_id AS b FROM done
             UNION ALL
@@ -420,19 +428,26 @@ final class TaskSql {
             ), freed AS (
                 UPDATE streams st SET running = st.running - d.n
                 FROM delta d JOIN stream_locks l ON l.id = d.stream_id
-                WHERE st.id = d.stream_id
+                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM cancelled) AS cancelled
             """;
 
     /**
-     * Running attempts whose lease has expired, oldest first. Scans the running-rows index (as
-     * many rows as busy workers) and filters on the lease; each is then failed through the same
-     * fenced path as a worker's own failure report.
+     * Running attempts whose lease has expired, oldest first, from a watermark on: through
+     * tasks_running_by_lease (V4), only the range [watermark, now). Every completed task leaves a
+     * dead entry in that index with its last lease; vacuum removes them, but not while a
+     * transaction holds an old snapshot, and a pass reading the whole index would re-read every
+     * one of them each second. The reaper keeps the watermark (see
+     * {@code TaskDb.reapUnderLock}); null reads from the start. Each row is then failed through
+     * the same fenced path as a worker's own failure report. Also returns the statement's now().
+     * Parameters: watermark (timestamptz or null), n.
      */
     static final String EXPIRED_LEASES = """
-            SELECT job_id, task_id, attempt, worker_id, timeout_seconds FROM tasks
+            SELECT job_id, task_id, attempt, worker_id, timeout_seconds, lease_expires_at, now()
+            FROM tasks
             WHERE state = 'running' AND lease_expires_at < now()
+              AND lease_expires_at >= coalesce(?::timestamptz, '-infinity')
             ORDER BY lease_expires_at
             LIMIT ?
             """;

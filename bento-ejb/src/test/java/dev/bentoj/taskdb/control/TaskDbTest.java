@@ -264,6 +264,35 @@ class TaskDbTest {
         assertEquals(job, again.get(0).jobId());
     }
 
+    /**
+     * The reaper reads leases from where its last pass stopped: ten leases expiring at the same
+     * instant (one claim statement) with three reaped per pass take four passes, none is skipped
+     * (a full batch stops at its last lease and the next pass reads that lease again), and a
+     * lease that expires after the passes is still found.
+     */
+    @Test
+    void theReaperResumesWhereItsLastPassStoppedAndMissesNoLease() throws Exception {
+        taskDb = new TaskDb(db.dataSource(), TaskDbOptions.defaults().withReapBatchSize(3), new ReadyTaskSignal());
+        List<TaskSpec> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tasks.add(new TaskSpec("p" + i, PROVE, "{}", List.of(), 1, 3));
+        }
+        taskDb.createJob("alice", tasks);
+        assertEquals(10, taskDb.claim("w", Set.of(PROVE), 10).size());
+        UUID late = taskDb.createJob("bob", List.of(new TaskSpec("init", EXEC, "{}", List.of(), 2, 3)));
+        Thread.sleep(1_100);
+        List<Integer> passes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            passes.add(taskDb.reapExpiredLeases());
+        }
+        assertEquals(List.of(3, 3, 3, 1), passes);
+        assertEquals(0, taskDb.reapExpiredLeases());
+        TaskClaim slow = claimOne(EXEC); // lease of 2 s, claimed after the passes above
+        assertEquals(late, slow.jobId());
+        Thread.sleep(2_100);
+        assertEquals(1, taskDb.reapExpiredLeases());
+    }
+
     @Test
     void retryWaitsForItsBackoff() throws Exception {
         taskDb = new TaskDb(db.dataSource(),

@@ -46,12 +46,6 @@ import java.util.logging.Logger;
                 "fish.payara.max-wait-time-in-millis=10000",
                 // pgjdbc: give up on an unreachable server after 5 s (the readiness check uses it).
                 "connectTimeout=5",
-                // Generic plans for prepared statements: PostgreSQL's plan cache kept re-planning
-                // the TaskDB's CTE statements at every execution (its estimate for the generic plan
-                // lost to the custom ones), and planning the claim took 0.6-0.9 ms of its 0.9-1.2.
-                // Forced generic: a claim in 0.3 ms, in-process wake-up p50 1.6 -> 0.9 ms. Every
-                // statement on this pool is a point or array lookup that a generic plan serves as well.
-                "options=-c plan_cache_mode=force_generic_plan",
         })
 @Startup
 @Singleton
