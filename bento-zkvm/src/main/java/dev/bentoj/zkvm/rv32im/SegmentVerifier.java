@@ -57,14 +57,15 @@ public final class SegmentVerifier {
         int[] expected = SegmentPublics.values(po2, proof.prePc(), proof.postPc(), preRoot, postRoot, proof.halted(),
                 proof.exitCode(), proof.digestPtr(), pages);
         Rv32imAir air = new Rv32imAir(pages);
-        StarkProof header = ProofCodec.decode(proof.stark(), AirLayout.of(air));
+        AirLayout layout = AirLayout.of(air);
+        StarkProof header = ProofCodec.decode(proof.stark(), layout);
         if (header.logN() != po2) {
             throw new VerificationException("the STARK has 2^" + header.logN() + " rows, the segment says 2^" + po2);
         }
         if (!Arrays.equals(header.publicValues(), expected)) {
             throw new VerificationException("the STARK's public values do not match the segment's boundary");
         }
-        new StarkVerifier(policy).verify(air, proof.stark());
+        new StarkVerifier(policy).verify(layout, header);
         return new SegmentClaim(new SystemState(proof.prePc(), preRoot), new SystemState(proof.postPc(), postRoot),
                 proof.halted(), proof.exitCode(), journalDigest);
     }

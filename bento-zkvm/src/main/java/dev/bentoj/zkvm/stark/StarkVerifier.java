@@ -38,7 +38,14 @@ public final class StarkVerifier {
      */
     public int[] verify(Air air, byte[] proof) throws VerificationException {
         AirLayout layout = AirLayout.of(air);
-        StarkProof p = ProofCodec.decode(proof, layout);
+        return verify(layout, ProofCodec.decode(proof, layout));
+    }
+
+    /**
+     * As {@link #verify(Air, byte[])} for a proof the caller has decoded already with
+     * {@code layout} (to look at its header first, as the segment verifier does).
+     */
+    public int[] verify(AirLayout layout, StarkProof p) throws VerificationException {
         try {
             check(layout, p);
         } catch (RuntimeException e) {
