@@ -30,16 +30,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * balance and the public values are the honest ones. Such a witness is accepted by the AIR
  * without that constraint, so the constraint is not redundant; {@code -Ddeletion.verify=true}
  * re-checks each one in full (tables recounted, every LogUp sum, every constraint of the changed
- * rows). The decode rules for funct3 and funct7 are isolated by another instruction's row under
- * the same fetched word: the guest is run again with one rd = x0 instruction replaced by one
- * that differs only in funct3 or funct7 ({@link #SWAPS}), and that run's row, all but the
- * fetched word's decode pieces, is put in the honest row.
+ * rows). Besides single-cell first moves the search makes coordinated first moves that a
+ * cheater would compute by hand: another instruction's row under the same fetched word (the guest
+ * run again with one rd = x0 instruction replaced by one that differs only in funct3 or funct7,
+ * {@link #SWAPS}, and that run's row, all but the fetched word's decode pieces, put in the honest
+ * row); an adder carry c = 30720 or 30721 (65536·c ≡ −1 or 65535 mod p) with the adder output
+ * recomputed for it; one cell of a left shift's 2^sh chain (τ, pw, a byte of Y or of L) changed
+ * with the rest of the chain, the product and the result recomputed; a division with quotient
+ * q + k and remainder r − k·y recomputed through the product and the remainder bound; an
+ * rd = x0 instruction with result 0 made to write x0 (only timestamps move: the next x0 access
+ * is relinked); and an ECALL whose a1 slot reads another accessed word of the same value (both
+ * words' chains relinked).
  *
- * <p>What the search does not isolate needs a coordinated change of many cells (an adder carry that wraps modulo p, a
- * shift or product recomputed) or a different run (the selector booleans and one-hot: a row that
- * is a signed combination of three instructions with matching encodings), or binds the row
- * order, the timestamps, the host-write sequence and the boundaries, whose bad witnesses change
- * many rows. The test pins the number found so that a constraint made vacuous by an edit shows
+ * <p>What the search does not isolate: the selector booleans and the one-hot (a row that is a
+ * signed combination of several instructions whose rules all cancel; none tried), the ECALL
+ * word, the a1 slot bytes s1–s3 (no other accessed word of the same value at such an address)
+ * and the a7 high bytes (a changed a7 must come from the instruction that wrote it), word and
+ * half alignment (a misaligned address needs a changed base-register value carried through that
+ * register's chain), the READ count, the host-write sequence, and what binds the row order, the
+ * timestamps and the boundaries, whose bad witnesses change many rows. The test pins the number
+ * found so that a constraint made vacuous by an edit shows
  * up as a regression.
  */
 class ConstraintDeletionSearchTest {
@@ -163,7 +173,9 @@ class ConstraintDeletionSearchTest {
     /**
      * A depth-bounded repair search. A first move changes one cell (by ±1, +256, to 0, 1 or 2;
      * a sign bit by ±1/256; or rewrites the address or shift-byte one-hot with one entry −1 and
-     * the same sum and weighted sum); then, up to {@link #DEPTH} more times and while at most two
+     * the same sum and weighted sum; or one of the coordinated moves of the class comment:
+     * {@link #splice}, {@code forgeCarry}, {@code forgeCarry2}, {@code forgeShift},
+     * {@code forgeDivide}, {@code forgeZeroWrite}, {@code rerouteA1}); then, up to {@link #DEPTH} more times and while at most two
      * constraints fail, a move either solves one failing constraint for one of its cells (a constraint that is
      * linear in that cell), or, where the MEM bus no longer balances, gives the memory access that
      * the changed one was paired with in the honest trace the same values (the changed value is
@@ -191,6 +203,8 @@ class ConstraintDeletionSearchTest {
         /** MEM produce (address, timestamp) → {row, index in mem}; consume (address, previous timestamp) → same. */
         private final Map<Long, int[]> producers = new HashMap<>();
         private final Map<Long, int[]> consumers = new HashMap<>();
+        /** Every word address the honest trace accesses. */
+        private final Set<Long> words = new java.util.TreeSet<>();
         /** Zero tests: the "inverse" constraint and its inverse column. */
         private final int[][] inverses;
         private static final int[][] SIGNS = {{Cols.A + 3, Cols.SGA}, {Cols.B + 3, Cols.SGB},
@@ -250,6 +264,7 @@ class ConstraintDeletionSearchTest {
                     if (x.multiplicity().evalBase(row) != 0) {
                         boolean produce = x.name().endsWith("produce");
                         (produce ? producers : consumers).put(key(x, row), new int[] {i, j});
+                        words.add(key(x, row) >>> 32);
                     }
                 }
             }
@@ -340,8 +355,8 @@ class ConstraintDeletionSearchTest {
                     }
                     forgeZeroWrite(r, d);
                     if (Op.ECALL.stream().anyMatch(op -> t[op.column()][r] == BabyBear.ONE)) {
-                        for (int reg = 1; reg < 32; reg++) {
-                            rerouteA1(r, reg, d);
+                        for (long word : words) {
+                            rerouteA1(r, word, d);
                         }
                     }
                     for (Op op : new Op[] {Op.DIV, Op.DIVU, Op.REM, Op.REMU}) {
@@ -659,11 +674,18 @@ class ConstraintDeletionSearchTest {
          * register's chain (the access after its last one now consumes the ECALL's) and a1's chain
          * closes over the gap. The values must agree, which the MEM sums check.
          */
-        private void rerouteA1(int r, int reg, int depth) {
+        private void rerouteA1(int r, long newAddr, int depth) {
             long tsX = BabyBear.fromMont(t[Cols.TSB][r]) + 4L;
-            long oldAddr = (Rv32imConstraints.RB + BabyBear.fromMont(t[Cols.SQ][r])) % BabyBear.P;
-            long newAddr = (Rv32imConstraints.RB + reg) % BabyBear.P;
-            if (oldAddr == newAddr) {
+            int[] sCols = {Cols.SQ, Cols.S1, Cols.S2, Cols.S3};
+            int[] sNew = {(int) (newAddr & 63), (int) (newAddr >> 6 & 255), (int) (newAddr >> 14 & 255), (int) (newAddr >> 22)};
+            long oldAddr = 0;
+            int differ = 0;
+            for (int j = 0; j < 4; j++) {
+                int v = BabyBear.fromMont(t[sCols[j]][r]);
+                oldAddr += (long) v << new int[] {0, 6, 14, 22}[j];
+                differ += v != sNew[j] ? 1 : 0;
+            }
+            if (differ != 1 || sNew[3] > 255) {
                 return;
             }
             long oldPts = BabyBear.fromMont(t[Cols.PTS_X][r]);
@@ -681,7 +703,11 @@ class ConstraintDeletionSearchTest {
             if (newNext == null || newNext[0] == r || oldNext[0] == r) {
                 return;
             }
-            set(Cols.SQ, r, BabyBear.toMont(reg), true);
+            for (int j = 0; j < 4; j++) {
+                if (t[sCols[j]][r] != BabyBear.toMont(sNew[j])) {
+                    set(sCols[j], r, BabyBear.toMont(sNew[j]), true);
+                }
+            }
             gap(r, Cols.PTS_X, Cols.DL_X, Cols.DH_X, prev, tsX);
             relink(oldNext, oldPts);
             relink(newNext, tsX);
