@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * "Deleting any single constraint lets some bad witness through" (prover.md), searched for
  * automatically. Starting from an honest witness of a guest that runs every instruction (also
- * with rd = x0, whose result is written nowhere), the search changes cells of every executing or
+ * with rd = x0, whose result is written nowhere, and R-type ones on x0, x0), the search changes cells of every executing or
  * host-write row, the touched page-out rows and the boundary rows, and repairs the damage as a
  * cheater would (see {@link Search}): a witness counts when exactly one constraint fails, every
  * lookup stays inside its table (a cheater recounts the tables), the MEM and HALT buses still
@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * encodings cancel in the decode rules (so only Z's booleanity fails; the other rules are
  * repaired or already agree).
  *
- * <p>What the search does not isolate: the booleans of LUI, AUIPC, JAL, JALR, SUB, FENCE, MUL,
+ * <p>What the search does not isolate: the booleans of LUI, AUIPC, JAL, JALR, FENCE,
  * the four ECALL selectors, IOB, IOW and PO and the one-hot (no X + Y − Z combination found
  * whose rules all hold on this guest's rows), the ECALL word, the a1 slot bytes s1–s3 (no other accessed word of the same value at such an address)
  * and the a7 high bytes (a changed a7 must come from the instruction that wrote it), word and
@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConstraintDeletionSearchTest {
     /** Found on the current AIR; raise it when the search improves, never lower it. */
-    static final int FOUND_AT_LEAST = 235;
+    static final int FOUND_AT_LEAST = 237;
     /** Moves after the first change. */
     static final int DEPTH = Integer.getInteger("deletion.depth", 2);
     /** Checks every witness found in full (tables recounted, all LogUp sums): slow, for changes to the search. */
@@ -129,7 +129,10 @@ class ConstraintDeletionSearchTest {
             mulhsu(0, 5, 6), mulhu(0, 5, 6), div(0, 5, 6), divu(0, 5, 6), rem(0, 5, 6), remu(0, 5, 6),
             addi(0, 5, -3), slti(0, 5, 3), sltiu(0, 5, 3), xori(0, 5, -1), ori(0, 5, 5), andi(0, 5, 5),
             slli(0, 5, 3), srli(0, 5, 3), srai(0, 5, 3), lw(0, 8, 0), lh(0, 8, 2), lhu(0, 8, 2), lb(0, 8, 3),
-            lbu(0, 8, 3), lui(0, 0x12345), auipc(0, 3), jal(0, 4), div(0, 5, 0), rem(0, 6, 6)}) {
+            lbu(0, 8, 3), lui(0, 0x12345), auipc(0, 3), jal(0, 4), div(0, 5, 0), rem(0, 6, 6),
+            // x0 op x0: every rule of an all-zero row holds for several instructions at once.
+            add(0, 0, 0), sll(0, 0, 0), slt(0, 0, 0), sltu(0, 0, 0), xor(0, 0, 0), srl(0, 0, 0), or(0, 0, 0),
+            and(0, 0, 0), mulh(0, 0, 0), mulhu(0, 0, 0), divu(0, 0, 0)}) {
             c.add(op == from ? to : op);
         }
         c.add(li(10, TestPrograms.DATA_BASE + 33)).add(li(11, 9)).add(li(17, 1)).add(ecall());
