@@ -545,16 +545,7 @@ final class SegmentWitness {
         }
         long carry = 0;
         for (int j = 0; j < 4; j++) {
-            long limb = carry;
-            for (int i = 0; i < 8; i++) {
-                for (int l = 0; l < 8; l++) {
-                    if (i + l == 2 * j) {
-                        limb += xs[i] * ys[l];
-                    } else if (i + l == 2 * j + 1) {
-                        limb += 256 * xs[i] * ys[l];
-                    }
-                }
-            }
+            long limb = carry + productLimb(xs, ys, j);
             if (dv) {
                 limb += rs[2 * j] + 256 * rs[2 * j + 1];
             }
@@ -757,5 +748,24 @@ final class SegmentWitness {
                     && v[6] < 2 ? v[0] + 16 * v[1] + 32 * v[2] + 256 * v[3] + 512 * v[4] + 4096 * v[5] + 32768 * v[6] : -1;
             default -> -1;
         };
+    }
+
+    /**
+     * Limb {@code j} (bits 16j to 16j+15, before carries) of the product of two 8-byte
+     * little-endian numbers: the byte products that land in it, as the AIR's product identity
+     * sums them.
+     */
+    static long productLimb(long[] xs, long[] ys, int j) {
+        long limb = 0;
+        for (int i = 0; i < 8; i++) {
+            for (int l = 0; l < 8; l++) {
+                if (i + l == 2 * j) {
+                    limb += xs[i] * ys[l];
+                } else if (i + l == 2 * j + 1) {
+                    limb += 256 * xs[i] * ys[l];
+                }
+            }
+        }
+        return limb;
     }
 }

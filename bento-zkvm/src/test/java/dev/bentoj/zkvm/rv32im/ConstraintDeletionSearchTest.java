@@ -596,16 +596,7 @@ class ConstraintDeletionSearchTest {
             }
             long carry = 0;
             for (int j = 0; j < 4; j++) {
-                long limb = carry;
-                for (int i = 0; i < 8; i++) {
-                    for (int l = 0; l < 8; l++) {
-                        if (i + l == 2 * j) {
-                            limb += xs[i] * ys[l];
-                        } else if (i + l == 2 * j + 1) {
-                            limb += 256 * xs[i] * ys[l];
-                        }
-                    }
-                }
+                long limb = carry + SegmentWitness.productLimb(xs, ys, j);
                 int[] cols = {Cols.PR + 2 * j, Cols.PR + 2 * j + 1, Cols.CO + j};
                 long[] vals = {limb & 255, (limb >>> 8) & 255, limb >>> 16};
                 for (int q = 0; q < 3; q++) {
@@ -846,15 +837,7 @@ class ConstraintDeletionSearchTest {
             long carry = 0;
             for (int j = 0; j < 4; j++) {
                 long limb = carry + rs[2 * j] + 256 * rs[2 * j + 1];
-                for (int i = 0; i < 8; i++) {
-                    for (int l = 0; l < 8; l++) {
-                        if (i + l == 2 * j) {
-                            limb += xs[i] * ys[l];
-                        } else if (i + l == 2 * j + 1) {
-                            limb += 256 * xs[i] * ys[l];
-                        }
-                    }
-                }
+                limb += SegmentWitness.productLimb(xs, ys, j);
                 cells[Cols.PR + 2 * j] = BabyBear.toMont((int) (limb & 255));
                 cells[Cols.PR + 2 * j + 1] = BabyBear.toMont((int) (limb >>> 8 & 255));
                 carry = limb >>> 16;
