@@ -40,10 +40,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * The scheduler: jobs as DAGs of tasks in PostgreSQL, claimed by workers with fencing tokens
@@ -291,7 +293,7 @@ public final class TaskDb implements AutoCloseable {
             payloads[i] = t.payloadJson();
         }
         int inserted = 0;
-        Map<Long, Long> leastReadySeq = new java.util.TreeMap<>();
+        Map<Long, Long> leastReadySeq = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(TaskSql.INSERT_TASKS)) {
             ps.setObject(1, jobId);
             ps.setLong(2, jobSeq);
@@ -330,12 +332,9 @@ public final class TaskDb implements AutoCloseable {
             ps.executeUpdate();
         }
         if (!leastReadySeq.isEmpty()) {
-            // the job's tasks share its seq: a stream's least new key is its least task seq
-            Long[] jobSeqs = new Long[leastReadySeq.size()];
-            java.util.Arrays.fill(jobSeqs, jobSeq);
             try (PreparedStatement ps = c.prepareStatement(TaskSql.LOWER_CLAIM_FROM)) {
-                ps.setArray(1, c.createArrayOf("bigint", leastReadySeq.keySet().toArray()));
-                ps.setArray(2, c.createArrayOf("bigint", jobSeqs));
+                ps.setLong(1, jobSeq);
+                ps.setArray(2, c.createArrayOf("bigint", leastReadySeq.keySet().toArray()));
                 ps.setArray(3, c.createArrayOf("bigint", leastReadySeq.values().toArray()));
                 ps.executeUpdate();
             }
@@ -722,10 +721,11 @@ public final class TaskDb implements AutoCloseable {
      * As {@link #reapExpiredLeases()}; {@code jobFailed} hears of each job that failed because
      * its task ran out of attempts (its intermediates can go), after that failure committed.
      */
-    public int reapExpiredLeases(java.util.function.Consumer<UUID> jobFailed) {
+    public int reapExpiredLeases(Consumer<UUID> jobFailed) {
         try (Connection guard = dataSource.getConnection()) {
             guard.setAutoCommit(false);
             try {
+                OffsetDateTime passStart;
                 try (PreparedStatement ps = guard.prepareStatement(TaskSql.TRY_REAPER_LOCK)) {
                     ps.setLong(1, TaskSql.REAPER_LOCK_KEY);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -733,9 +733,10 @@ public final class TaskDb implements AutoCloseable {
                         if (!rs.getBoolean(1)) {
                             return 0;
                         }
+                        passStart = rs.getObject(2, OffsetDateTime.class);
                     }
                 }
-                return reapUnderLock(jobFailed);
+                return reapUnderLock(passStart, jobFailed);
             } finally {
                 rollbackQuietly(guard); // ends the transaction: releases the lock
             }
@@ -746,14 +747,15 @@ public final class TaskDb implements AutoCloseable {
 
     /**
      * One reaper pass. Reads expired leases from {@link #reapedBefore} on, and afterwards moves it
-     * up: to the pass's now() less {@link #REAPER_SLACK} when the pass saw them all, else to the
+     * up: to {@code passStart} (the guard transaction's now(), before the pass read anything)
+     * less {@link #REAPER_SLACK} when the pass saw them all, else to the
      * last lease it handled (equal leases are read again). Every running task with a lease below
      * it has been reaped then, and new leases are later still: claims and heartbeats set now() +
      * timeout. The slack covers a lease written by a transaction that began before the pass and
      * committed after it; a pass from the start every {@link #REAPER_FULL_PASS} (and the first
      * pass of an instance) covers anything stranger.
      */
-    private int reapUnderLock(java.util.function.Consumer<UUID> jobFailed) {
+    private int reapUnderLock(OffsetDateTime passStart, Consumer<UUID> jobFailed) {
         record Expired(UUID jobId, String taskId, int attempt, String workerId, int timeoutSeconds,
                 OffsetDateTime lease) {
         }
@@ -763,7 +765,6 @@ public final class TaskDb implements AutoCloseable {
             lastFullReap = now;
         }
         OffsetDateTime from = reapedBefore;
-        OffsetDateTime[] passNow = new OffsetDateTime[1];
         List<Expired> expired = withConnection(c -> {
             List<Expired> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(TaskSql.EXPIRED_LEASES)) {
@@ -773,15 +774,7 @@ public final class TaskDb implements AutoCloseable {
                     while (rs.next()) {
                         rows.add(new Expired(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
                                 rs.getString(4), rs.getInt(5), rs.getObject(6, OffsetDateTime.class)));
-                        passNow[0] = rs.getObject(7, OffsetDateTime.class);
                     }
-                }
-            }
-            if (passNow[0] == null) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT now()");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    passNow[0] = rs.getObject(1, OffsetDateTime.class);
                 }
             }
             return rows;
@@ -806,7 +799,7 @@ public final class TaskDb implements AutoCloseable {
             }
         }
         reapedBefore = expired.size() < options.reapBatchSize()
-                ? passNow[0].minus(REAPER_SLACK) : expired.get(expired.size() - 1).lease();
+                ? passStart.minus(REAPER_SLACK) : expired.get(expired.size() - 1).lease();
         return reaped;
     }
 

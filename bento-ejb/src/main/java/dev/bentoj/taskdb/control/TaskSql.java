@@ -2,8 +2,9 @@ package dev.bentoj.taskdb.control;
 
 /**
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
- * Stream rows are always reached through an index: every update of a stream row names it by
- * {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))} besides the join, and claims find the
+ * Stream rows are always reached through an index: every update of a stream row names the
+ * rows its stream_locks CTE locked, {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))}
+ * (which also runs that CTE first), and claims find the
  * streams of their worker types through streams_by_worker_type. The table holds one live row per
  * user and type but is rewritten by every claim and completion; when a snapshot keeps pruning
  * from keeping up (an ANALYZE of the big tasks table, a long transaction) it grows by thousands
@@ -101,20 +102,21 @@ final class TaskSql {
     /**
      * Tasks of these streams became ready with these keys (the least per stream): each stream's
      * claim_from and readied_low come down to it if higher (V4__claim_from.sql says why both).
-     * Stream rows locked in id order, last in the transaction, as everywhere. Parameters: stream
-     * ids (bigint[]), their least new ready keys' job_seq (bigint[]) and seq (bigint[]).
+     * Stream rows locked in id order, last in the transaction, as everywhere. The tasks are one
+     * job's, so they share its job_seq. Parameters: job_seq, stream ids (bigint[]), the least
+     * new ready task seq of each (bigint[]).
      */
     static final String LOWER_CLAIM_FROM = """
             WITH readied AS (
-                SELECT r.stream_id, ARRAY[r.job_seq, r.seq] AS k
-                FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS r(stream_id, job_seq, seq)
+                SELECT r.stream_id, ARRAY[?::bigint, r.seq] AS k
+                FROM unnest(?::bigint[], ?::bigint[]) AS r(stream_id, seq)
             ), stream_locks AS (
                 SELECT st.id FROM streams st JOIN readied r ON r.stream_id = st.id
                 ORDER BY st.id FOR NO KEY UPDATE OF st
             )
             UPDATE streams st
             SET claim_from = LEAST(st.claim_from, r.k), readied_low = LEAST(st.readied_low, r.k)
-            FROM readied r JOIN stream_locks l ON l.id = r.stream_id
+            FROM readied r
             WHERE st.id = r.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             """;
 
@@ -236,8 +238,7 @@ final class TaskSql {
                 UPDATE streams st
                 SET running = st.running + d.n,
                     claim_from = LEAST(nf.k, st.readied_low), readied_low = NULL
-                FROM delta d JOIN stream_locks l ON l.id = d.stream_id
-                     JOIN next_from nf ON nf.stream_id = d.stream_id
+                FROM delta d JOIN next_from nf ON nf.stream_id = d.stream_id
                 WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
@@ -328,7 +329,7 @@ final class TaskSql {
                 SET running = st.running - d.n,
                     claim_from = LEAST(st.claim_from, d.readied),
                     readied_low = LEAST(st.readied_low, d.readied)
-                FROM delta d JOIN stream_locks l ON l.id = d.stream_id
+                FROM delta d
                 WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT 'done' AS kind, job_id::text AS a, task_id AS b FROM done
@@ -427,7 +428,7 @@ final class TaskSql {
                 ORDER BY st.id FOR NO KEY UPDATE OF st
             ), freed AS (
                 UPDATE streams st SET running = st.running - d.n
-                FROM delta d JOIN stream_locks l ON l.id = d.stream_id
+                FROM delta d
                 WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM cancelled) AS cancelled
@@ -440,11 +441,11 @@ final class TaskSql {
      * transaction holds an old snapshot, and a pass reading the whole index would re-read every
      * one of them each second. The reaper keeps the watermark (see
      * {@code TaskDb.reapUnderLock}); null reads from the start. Each row is then failed through
-     * the same fenced path as a worker's own failure report. Also returns the statement's now().
+     * the same fenced path as a worker's own failure report.
      * Parameters: watermark (timestamptz or null), n.
      */
     static final String EXPIRED_LEASES = """
-            SELECT job_id, task_id, attempt, worker_id, timeout_seconds, lease_expires_at, now()
+            SELECT job_id, task_id, attempt, worker_id, timeout_seconds, lease_expires_at
             FROM tasks
             WHERE state = 'running' AND lease_expires_at < now()
               AND lease_expires_at >= coalesce(?::timestamptz, '-infinity')
@@ -463,9 +464,11 @@ final class TaskSql {
      * reaper of another instance holds it. Released by the end of that transaction, so a reaper
      * whose connection dies cannot keep it. The lock saves work only: every requeue is fenced
      * on its own ({@link #LOCK_TASK}), so two reapers would still never requeue one attempt twice.
+     * Also returns the guard transaction's now(), which precedes the whole pass (the reaper's
+     * next watermark, see {@code TaskDb.reapUnderLock}).
      */
     static final String TRY_REAPER_LOCK = """
-            SELECT pg_try_advisory_xact_lock(?)
+            SELECT pg_try_advisory_xact_lock(?), now()
             """;
 
     /**
