@@ -32,7 +32,7 @@ final class PayaraServer {
     static final String PAYARA_JAR = "payara-micro.jar";
     static final String DRIVER_JAR = "postgresql.jar";
     static final String WAR = "bento-web.war";
-    static final String POST_BOOT = "post-boot-commands.asadmin";
+    static final String PRE_BOOT = "pre-boot-commands.asadmin";
 
     /** The server's JVM options unless {@code BENTO_SERVER_JAVA_OPTS} says otherwise. */
     static final String DEFAULT_JAVA_OPTS = "-Xmx1g";
@@ -60,7 +60,7 @@ final class PayaraServer {
      * which stays open.
      *
      * @param serverDir   the folder holding {@link #PAYARA_JAR}, {@link #DRIVER_JAR}, {@link #WAR}
-     *                    and {@link #POST_BOOT}
+     *                    and {@link #PRE_BOOT}
      * @param environment added to (and overriding) the inherited environment
      */
     static PayaraServer start(Path serverDir, int port, Map<String, String> environment, OutputStream log)
@@ -77,7 +77,7 @@ final class PayaraServer {
 
     /** The command line, exactly: {@code java OPTS -jar payara-micro.jar …}. */
     static List<String> command(Path serverDir, int port, String javaOpts) {
-        for (String name : List.of(PAYARA_JAR, DRIVER_JAR, WAR, POST_BOOT)) {
+        for (String name : List.of(PAYARA_JAR, DRIVER_JAR, WAR, PRE_BOOT)) {
             if (!Files.isRegularFile(serverDir.resolve(name))) {
                 throw new GuestFiles.UserError("server file " + serverDir.resolve(name) + " is missing: "
                         + "build with `mvn install -DskipTests` (./bento does it when sources change)");
@@ -94,7 +94,7 @@ final class PayaraServer {
                 "--nohazelcast",
                 "--disablephonehome",
                 "--addlibs", serverDir.resolve(DRIVER_JAR).toString(),
-                "--postbootcommandfile", serverDir.resolve(POST_BOOT).toString(),
+                "--prebootcommandfile", serverDir.resolve(PRE_BOOT).toString(),
                 "--deploy", serverDir.resolve(WAR).toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(port)));

@@ -21,7 +21,7 @@ class ServerCommandTest {
     Path dir;
 
     private void serverFiles() throws IOException {
-        for (String name : List.of(PayaraServer.PAYARA_JAR, PayaraServer.DRIVER_JAR, PayaraServer.WAR, PayaraServer.POST_BOOT)) {
+        for (String name : List.of(PayaraServer.PAYARA_JAR, PayaraServer.DRIVER_JAR, PayaraServer.WAR, PayaraServer.PRE_BOOT)) {
             Files.writeString(dir.resolve(name), "");
         }
     }
@@ -35,7 +35,7 @@ class ServerCommandTest {
         assertEquals(dir.resolve(PayaraServer.PAYARA_JAR).toString(), cmd.get(cmd.indexOf("-jar") + 1));
         assertTrue(cmd.contains("--nohazelcast"), cmd.toString());
         assertEquals(dir.resolve(PayaraServer.DRIVER_JAR).toString(), cmd.get(cmd.indexOf("--addlibs") + 1));
-        assertEquals(dir.resolve(PayaraServer.POST_BOOT).toString(), cmd.get(cmd.indexOf("--postbootcommandfile") + 1));
+        assertEquals(dir.resolve(PayaraServer.PRE_BOOT).toString(), cmd.get(cmd.indexOf("--prebootcommandfile") + 1));
         assertEquals(dir.resolve(PayaraServer.WAR).toString(), cmd.get(cmd.indexOf("--deploy") + 1));
         assertEquals("/", cmd.get(cmd.indexOf("--contextroot") + 1));
         assertEquals("9123", cmd.get(cmd.indexOf("--port") + 1));

@@ -170,6 +170,15 @@ class DeployedServerIT {
         assertTrue(versions.get(0).isTextual() && !versions.get(0).asText().isBlank(), r.text());
     }
 
+    /** The pre-boot commands (payara-config) were applied: responses do not name the server. */
+    @Test
+    void responsesDoNotAdvertiseTheServer() throws Exception {
+        Res r = get("/version", null);
+        assertEquals(200, r.status(), r.text());
+        assertTrue(r.headers().firstValue("X-Powered-By").isEmpty(), r.headers().map().toString());
+        assertTrue(r.headers().firstValue("Server").isEmpty(), r.headers().map().toString());
+    }
+
     @Test
     void quotasHaveTheSixIntegerFields() throws Exception {
         Res r = get("/user/quotas", KEY_A);
