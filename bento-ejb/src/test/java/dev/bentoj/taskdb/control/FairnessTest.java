@@ -192,14 +192,13 @@ class FairnessTest {
     }
 
     /**
-     * The same with twelve workers that claim concurrently, each holding its task 20 ms (one
-     * slot each; a claim takes about a millisecond, so the cluster's 12 slots stay nearly full:
-     * with tasks as short as the claims, most workers would be queued for a claim, the running
-     * counts small, and whole tasks too coarse for a 2:1 split). A claim decides on the running
-     * counts committed when it starts; claims that overlapped would not see each other (when a
-     * slot of each user freed at once, both would see the single-multiplier user further below
-     * its share and both go there: 1.5–1.8 was measured so). One claim statement in flight per
-     * instance makes every decision see the ones before it, so the shares hold within ±10 %.
+     * The same with twelve workers that claim concurrently, each holding its task 80 ms (one
+     * slot each). Claims must keep up, so that the cluster's 12 slots stay nearly full: the rule
+     * shares running slots, and with fewer of them filled whole tasks round away from 2:1 (10
+     * slots split 6:4, ties going to the older job; with 20 ms tasks on a machine busy enough to
+     * slow claims to 4-5 ms, the ratio fell to 1.65-1.76). 80 ms leaves a claim 6.7 ms. A claim decides on
+     * the running counts of the stream rows it has locked, so every decision sees every claim
+     * and completion committed before it.
      */
     @Test
     void concurrentClaimsKeepMultipliersAtTwoToOne() throws Exception {
@@ -222,7 +221,7 @@ class FairnessTest {
                     if (claims.incrementAndGet() <= claimsWanted) {
                         byUser.merge(owners.get(c.jobId()), 1, Integer::sum);
                     }
-                    TimeUnit.MILLISECONDS.sleep(20);
+                    TimeUnit.MILLISECONDS.sleep(80);
                     taskDb.complete(c.jobId(), c.taskId(), c.attempt(), "{}");
                 }
                 return null;

@@ -1,0 +1,16 @@
+-- How many times a claim has moved the stream's claim_from (V4__claim_from.sql).
+--
+-- A claim moves claim_from to what its statement's snapshot shows, plus readied_low: the keys
+-- made ready since the last claim that moved it. That covers everything made ready after the
+-- snapshot only if no other claim moved claim_from (and cleared readied_low) in between, which
+-- on a single server instance never happens (one claim statement in flight per instance). With
+-- two instances it can: claim B takes its snapshot; task X becomes ready and lowers readied_low;
+-- claim A (the other instance) moves claim_from to X and clears readied_low; B then moved
+-- claim_from past X, which its snapshot cannot see, and X was never claimed (found by
+-- TaskDbInvariantsTest once claims waited for the stream rows' locks, which widened the window).
+--
+-- A claim now moves claim_from only if this counter, read under the row's lock, still has the
+-- value its snapshot saw; otherwise it leaves claim_from and readied_low alone (the bound stays
+-- valid: taking ready tasks never breaks a lower bound on the keys of ready tasks), and the
+-- next claim moves it. Not indexed: the stream row's updates stay HOT.
+ALTER TABLE streams ADD COLUMN claim_from_version bigint NOT NULL DEFAULT 0;
