@@ -130,8 +130,9 @@ final class TaskDbBench {
         try (BenchDatabase db = BenchDatabase.create()) {
             out.put("postgresql", db.serverVersion());
             out.put("pool_connections", BenchDatabase.POOL_SIZE);
+            out.put("plan_cache_mode", BenchDatabase.PLAN_CACHE_MODE);
             System.out.println("taskdb: PostgreSQL " + db.serverVersion() + " (database " + BenchDatabase.NAME
-                    + ", pool of " + BenchDatabase.POOL_SIZE + "), db-scheduler " + DbSchedulerAnchor.version()
+                    + ", pool of " + BenchDatabase.POOL_SIZE + ", plan_cache_mode " + BenchDatabase.PLAN_CACHE_MODE + "), db-scheduler " + DbSchedulerAnchor.version()
                     + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; cells " + o.cells()
                     + (o.quick() ? " (quick)" : ""));
             DbSchedulerAnchor anchor = new DbSchedulerAnchor(db);

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The prioritisation settings of users' streams (one per user and worker type): how many slots
  * are reserved for it and its multiplier beyond them (semantics in {@code V1__taskdb.sql} and
- * {@code spec/architecture.md}). The claim statement ({@link TaskSql#claim(int)}) reads them at every
+ * {@code spec/architecture.md}). The claim statement ({@link TaskSql#CLAIM}) reads them at every
  * claim, so a change takes effect at the next one. Nothing here is on a hot path: these are the
  * admin API's reads and writes, and the reservation an API key of the form
  * {@code v1:reserved:N} carries. Thread-safe.

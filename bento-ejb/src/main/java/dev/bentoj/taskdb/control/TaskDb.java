@@ -423,9 +423,11 @@ public final class TaskDb implements AutoCloseable {
     private List<TaskClaim> claimNow(String workerId, String[] typeIds, int max) {
         return withConnection(c -> {
             List<TaskClaim> claims = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(TaskSql.claim(max))) {
-                ps.setArray(1, c.createArrayOf("text", typeIds));
-                ps.setString(2, workerId);
+            try (PreparedStatement ps = c.prepareStatement(TaskSql.CLAIM)) {
+                ps.setInt(1, max);
+                ps.setArray(2, c.createArrayOf("text", typeIds));
+                ps.setInt(3, max);
+                ps.setString(4, workerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         claims.add(new TaskClaim(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),

@@ -1,11 +1,9 @@
 package dev.bentoj.taskdb.control;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
-
 /**
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
  * Stream rows are always reached through an index: every update of a stream row names the
- * rows its locking CTE locked, {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))}
+ * rows its stream_locks CTE locked, {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))}
  * (which also runs that CTE first), and claims find the
  * streams of their worker types through streams_by_worker_type. The table holds one live row per
  * user and type but is rewritten by every claim and completion; when a snapshot keeps pruning
@@ -136,17 +134,9 @@ final class TaskSql {
     /**
      * The claim, in one statement and one round trip.
      * <ol>
-     * <li>{@code heads}: for each stream of the requested types, the head of its ready queue
+     * <li>{@code candidates}: for each stream of the requested types, the head of its ready queue
      * (at most {@code max} rows of the partial index, not yet locked): how many tasks it could
      * give and how old its oldest job is. Streams without claimable work drop out.</li>
-     * <li>{@code candidates}: those streams' rows, locked in id order (as in every statement that
-     * changes several streams, so that two of them can never deadlock on each other). A locking
-     * read returns each row's latest committed version, so the decision below uses the running
-     * counters as they are now, not as this statement's snapshot saw them: a completion that
-     * committed in between is counted. (Deciding on the snapshot biased 2:1 multiplier shares
-     * toward the smaller multiplier: the double stream completes twice as often, so a claim
-     * more often missed one of its completions.) The locks are held to commit: a completion of
-     * these streams waits for at most this claim; a claim never waits on a task row.</li>
      * <li>{@code slots}/{@code quota}: water-filling. The k-th task a stream would give in this
      * claim is ranked by the stream's running count after k more: first the slots still inside a
      * reservation (tier 0, by fraction of the reservation used), then the rest by
@@ -168,22 +158,26 @@ final class TaskSql {
      * (in back-off or not) and was not taken here; past the last one taken if none is. Both
      * scans above start there too, so a claim never re-reads the dead entries its predecessors
      * left, even when a long transaction keeps vacuum from removing them.</li>
-     * <li>{@code counted}: the streams' running counters, exact, in the same transaction, on the
-     * rows locked in {@code candidates}; claim_from becomes next_from, or the least key made
-     * ready since the snapshot (readied_low, read from the row's latest version) if that is
-     * lower, unless another instance's claim moved it since this snapshot
-     * ({@code V5__claim_from_version.sql}): then it stays.</li>
+     * <li>{@code counted}: the streams' running counters, exact, in the same transaction; stream
+     * rows are locked in id order first ({@code stream_locks}), as in every statement that
+     * changes several streams, so that two of them can never deadlock on each other. Task rows
+     * are all taken before (the GROUP BY in {@code delta} consumes {@code claimed} first).
+     * claim_from becomes next_from, or the least key made ready since the snapshot (readied_low,
+     * read from the row's latest version) if that is lower; unless another instance's claim
+     * moved it since this statement's snapshot ({@code V5__claim_from_version.sql}): then it
+     * stays where that claim put it.</li>
      * </ol>
-     * The batch size is written into the text ({@link #claim(int)}), not bound: the plan then
-     * depends on no parameter's value, so PostgreSQL can cache one generic plan per size instead
-     * of planning every claim (planning was most of a claim's time). A bound {@code LIMIT $1}
-     * has to be costed without its value, as a tenth of the ready rows, and that generic plan
-     * stopped fitting once the backlog grew. Parameters: worker types (text[]), worker id.
+     * The decision reads the running counters of the statement's snapshot; one claim statement
+     * in flight per instance ({@code TaskDb.claim}) makes every claim of an instance see the one
+     * before it. Locking the stream rows first, to decide on their latest versions, made
+     * completions wait for claims and cost about a third of the drain's throughput, without
+     * improving the 2:1 shares (1.88 against 1.93 in the concurrent fairness test, machine loaded).
+     * Parameters: max, worker types (text[]), max, worker id.
      */
-    private static final String CLAIM = """
-            WITH heads AS (
-                SELECT st.id AS stream_id, st.claim_from, st.claim_from_version,
-                       head.oldest_job_seq, head.available
+    static final String CLAIM = """
+            WITH candidates AS (
+                SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier, st.claim_from,
+                       st.claim_from_version, head.oldest_job_seq, head.available
                 FROM streams st
                 CROSS JOIN LATERAL (
                     SELECT min(r.job_seq) AS oldest_job_seq, count(*)::int AS available
@@ -191,16 +185,9 @@ final class TaskSql {
                           WHERE t.stream_id = st.id AND t.state = 'ready' AND t.not_before <= now()
                             AND (t.job_seq, t.seq) >= (st.claim_from[1], st.claim_from[2])
                           ORDER BY t.job_seq, t.seq
-                          LIMIT %1$d) r
+                          LIMIT ?) r
                 ) head
                 WHERE st.worker_type = ANY (?::text[]) AND head.available > 0
-            ), candidates AS (
-                SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier, h.claim_from,
-                       h.oldest_job_seq, h.available,
-                       st.claim_from_version = h.claim_from_version AS in_step
-                FROM streams st JOIN heads h ON h.stream_id = st.id
-                ORDER BY st.id
-                FOR NO KEY UPDATE OF st
             ), slots AS (
                 SELECT c.stream_id, c.oldest_job_seq,
                        CASE WHEN c.running + k < c.reserved THEN 0 ELSE 1 END AS tier,
@@ -212,7 +199,7 @@ final class TaskSql {
                 SELECT best.stream_id, count(*)::int AS n
                 FROM (SELECT s.stream_id FROM slots s
                       ORDER BY s.tier, s.share, s.oldest_job_seq, s.stream_id
-                      LIMIT %1$d) best
+                      LIMIT ?) best
                 GROUP BY best.stream_id
             ), picked AS (
                 SELECT p.ctid AS row_id
@@ -250,35 +237,28 @@ final class TaskSql {
                     ORDER BY t.job_seq, t.seq
                     LIMIT 1
                 ) nx ON true
+            ), stream_locks AS (
+                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
+                ORDER BY st.id FOR NO KEY UPDATE OF st
             ), counted AS (
                 UPDATE streams st
                 SET running = st.running + d.n,
-                    claim_from = CASE WHEN c.in_step THEN LEAST(nf.k, st.readied_low) ELSE st.claim_from END,
-                    readied_low = CASE WHEN c.in_step THEN NULL ELSE st.readied_low END,
-                    claim_from_version = st.claim_from_version + CASE WHEN c.in_step THEN 1 ELSE 0 END
+                    claim_from = CASE WHEN st.claim_from_version = c.claim_from_version
+                                      THEN LEAST(nf.k, st.readied_low) ELSE st.claim_from END,
+                    readied_low = CASE WHEN st.claim_from_version = c.claim_from_version
+                                       THEN NULL ELSE st.readied_low END,
+                    claim_from_version = st.claim_from_version
+                        + CASE WHEN st.claim_from_version = c.claim_from_version THEN 1 ELSE 0 END
                 FROM delta d
                 JOIN next_from nf ON nf.stream_id = d.stream_id
                 JOIN candidates c ON c.stream_id = d.stream_id
-                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT stream_id FROM candidates))
+                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
             )
             SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
                    max_attempts
             FROM claimed
             ORDER BY job_seq, seq
             """;
-
-    /** The claim's text for one batch size, built once per size. */
-    private static final AtomicReferenceArray<String> CLAIM_BY_SIZE = new AtomicReferenceArray<>(TaskDb.MAX_CLAIM + 1);
-
-    /** {@link #CLAIM} for batches of {@code max} tasks (1 to {@link TaskDb#MAX_CLAIM}). */
-    static String claim(int max) {
-        String sql = CLAIM_BY_SIZE.get(max);
-        if (sql == null) {
-            sql = CLAIM.formatted(max);
-            CLAIM_BY_SIZE.set(max, sql);
-        }
-        return sql;
-    }
 
     /**
      * Extends the lease of the current attempt (and only of it: the attempt and state = 'running'
