@@ -197,8 +197,8 @@ class FairnessTest {
      * shares running slots, and with fewer of them filled whole tasks round away from 2:1 (10
      * slots split 6:4, ties going to the older job; with 20 ms tasks on a machine busy enough to
      * slow claims to 4-5 ms, the ratio fell to 1.65-1.76). 80 ms leaves a claim 6.7 ms. A claim decides on
-     * the running counts of the stream rows it has locked, so every decision sees every claim
-     * and completion committed before it.
+     * the running counts committed when its statement starts; one claim statement in flight per
+     * instance makes every decision see the claims before it.
      */
     @Test
     void concurrentClaimsKeepMultipliersAtTwoToOne() throws Exception {
