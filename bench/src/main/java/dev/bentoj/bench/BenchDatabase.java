@@ -37,8 +37,8 @@ final class BenchDatabase implements AutoCloseable {
     static final String NAME = "bench_taskdb";
     static final String HOST = System.getProperty("bento.bench.pg.host", "127.0.0.1");
     static final int PORT = Integer.getInteger("bento.bench.pg.port", 5432);
-    /** The pool's plan_cache_mode: the server's (auto), unless a run asks for another. */
-    static final String PLAN_CACHE_MODE = System.getProperty("bench.plan_cache_mode", "auto");
+    /** The pool's plan_cache_mode: the server's, unless a run asks for another. */
+    static final String PLAN_CACHE_MODE = System.getProperty("bench.plan_cache_mode", "force_custom_plan");
 
     /** One pool for both schedulers, the size of Payara's default JDBC pool. */
     static final int POOL_SIZE = 32;
@@ -116,9 +116,10 @@ final class BenchDatabase implements AutoCloseable {
         config.setMinimumIdle(POOL_SIZE);
         config.setPoolName("bench");
         config.addDataSourceProperty("ApplicationName", "bento-bench");
-        // PostgreSQL chooses plans itself, as on the server's pool; -Dbench.plan_cache_mode=
-        // force_generic_plan (in BENCH_JAVA_OPTS) tries cached generic plans, and
-        // -Dbench.pg_options=~-c~name=value (~ for spaces) adds settings, auto_explain say.
+        // Custom plans, as on the server's pool (bento-web's Database says why); db-scheduler
+        // shares the pool. -Dbench.plan_cache_mode=auto (in BENCH_JAVA_OPTS) measures
+        // PostgreSQL's default, and -Dbench.pg_options=~-c~name=value (~ for spaces) adds
+        // settings, auto_explain's say.
         config.addDataSourceProperty("options", "-c plan_cache_mode=" + PLAN_CACHE_MODE
                 + System.getProperty("bench.pg_options", "").replace('~', ' '));
         BenchDatabase db = new BenchDatabase(new HikariDataSource(config), version);

@@ -1186,7 +1186,8 @@ final class TaskDbBench {
         Thread.sleep(capacityMillis - 1000);
         double capacity = (saturated.completed.get() - c0) * 1e9 / (System.nanoTime() - s0);
         saturated.finish(30_000);
-        double rate = 0.7 * capacity;
+        // -Dbench.soak_rate=N offers N tasks/s instead: two runs then compare at the same load.
+        double rate = Integer.getInteger("bench.soak_rate", 0) > 0 ? Integer.getInteger("bench.soak_rate") : 0.7 * capacity;
         System.out.printf("  capacity %.0f tasks/s; offering %.0f tasks/s%n", capacity, rate);
 
         Map<String, Object> out = new LinkedHashMap<>();

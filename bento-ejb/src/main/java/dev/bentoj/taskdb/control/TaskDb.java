@@ -70,7 +70,10 @@ import java.util.function.Consumer;
  * ({@link #listenToOtherInstances}). The owner calls the lease reaper
  * ({@link #reapExpiredLeases}, one instance at a time by an advisory lock) every second or so,
  * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe; claims of one instance
- * run one statement at a time, in arrival order.
+ * run one statement at a time, in arrival order. Give the pool's connections
+ * {@code plan_cache_mode=force_custom_plan}, as the server's pool does (bento-web's
+ * {@code Database} says why): generic plans cached while the tables were small scan them whole
+ * once they have grown.
  */
 public final class TaskDb implements AutoCloseable {
 
