@@ -40,20 +40,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the rest of the chain, the product and the result recomputed; a division with quotient
  * q + k and remainder r − k·y recomputed through the product and the remainder bound; an
  * rd = x0 instruction with result 0 made to write x0 (only timestamps move: the next x0 access
- * is relinked); an ECALL whose a1 slot reads another accessed word of the same value (both
- * words' chains relinked); and a row whose selectors are X + Y − Z for three instructions whose
- * encodings cancel in the decode rules (so only Z's booleanity fails; the other rules are
- * repaired or already agree).
+ * is relinked); the data slot of an ECALL (its a1) or of a host-write row rerouted to another
+ * word of a listed page that holds the same value (both words' chains relinked); a row whose
+ * selectors are X + Y − Z for three instructions whose encodings cancel in the decode rules (so
+ * only Z's booleanity fails; the other rules are repaired or already agree); host-write flags
+ * that cancel (IOB + IOW = 0) on an executing row; ECALL selectors redispatched to a7 (one call,
+ * or X + Y − Z with the call numbers cancelling), a0's count write added or removed with the
+ * READ selector; and every executing row from row 0 or 1 on moved 8 timestamps later. The
+ * guest also loads registers from host words, which a cheater picks freely ({@link #INPUT}): a
+ * host byte changed is carried through the loads, reads and writes of that value
+ * ({@code carryValues}) to a misaligned base register, a7 with high bytes or of another call, a1
+ * below the READ count, or a branch that now jumps: over the row that clears its register
+ * (that row becomes padding, in place or after HALT moved up a row, or runs the jump to itself
+ * that follows HALT in the code) or onto an ECALL word with rd = 1 that does what the ECALL after
+ * it does.
  *
- * <p>What the search does not isolate: the booleans of LUI, AUIPC, JAL, JALR, FENCE,
- * the four ECALL selectors, IOB, IOW and PO and the one-hot (no X + Y − Z combination found
- * whose rules all hold on this guest's rows), the ECALL word, the a1 slot bytes s1–s3 (no other accessed word of the same value at such an address)
- * and the a7 high bytes (a changed a7 must come from the instruction that wrote it), word and
- * half alignment (a misaligned address needs a changed base-register value carried through that
- * register's chain), the READ count, the host-write sequence, and what binds the row order, the
- * timestamps and the boundaries, whose bad witnesses change many rows. The test pins the number
- * found so that a constraint made vacuous by an edit shows
- * up as a regression.
+ * <p>What the search does not isolate, and why:
+ * <ul>
+ * <li>bool LUI, AUIPC, JAL, JALR, FENCE, E_HALT, E_READ: no X + Y − Z mix whose rules all hold
+ * (for E_HALT the HALT bus counts the selector; a −1 READ selector makes a −1 write of a0);
+ * <li>bool PO: implied. PO ∉ {0, 1} with the other flags boolean and one-hot needs PO ≠ 0, so
+ * tsb = T_END (page-out timestamp), and PO ≠ 1, so the timestamp step ties tsb to the row before:
+ * back to row 0 (tsb = 8) or a PO = 1 row (tsb = T_END) the timestamps only grow by 8 a row
+ * (8n &lt; p), so the row is the last one, where "last not executing" leaves the flags summing
+ * to PO itself;
+ * <li>one-hot: apparently implied. Two flags make PAD = −1: the row order and "padding last" then
+ * allow only padding after it, hence no page-out row after it, and with no page-out rows nothing
+ * produces the page-out terms' timestamps (≥ T_END); a page-out row with a second flag doubles a
+ * slot or adds a data slot at T_END + 4, whose tuples nothing consumes;
+ * <li>last not executing: apparently implied. An executing last row makes every row an executing
+ * one (row order), so only the last row reaches T_END and its few slots cannot produce the
+ * page-out terms of a listed page;
+ * <li>ecall a1 slot s2: implied by the page list. With the other slot bytes fixed, s2 ≠ 255
+ * addresses a byte in [0xFF00_002C, 0xFFFF_002C), on no guest page and not the system page,
+ * which no listed page can hold, so nothing balances the access;
+ * <li>page-out timestamp: 64 page-out rows per page are the final readers of its 256 words, so
+ * each needs tsb = T_END; a bad witness needs an extra page-out row reading early, which moves
+ * the timestamps of every padding row;
+ * <li>first no host write, pre pc lo/hi, post pc lo/hi: a host-write row first, or another start
+ * or end pc, moves every row or the pc of every page-out and padding row (tens of thousands of
+ * rows); not attempted.
+ * </ul>
+ * The test pins the number found so that a constraint made vacuous by an edit shows up as a
+ * regression.
  */
 class ConstraintDeletionSearchTest {
     /** Found on the current AIR; raise it when the search improves, never lower it. */
@@ -234,7 +263,9 @@ class ConstraintDeletionSearchTest {
      * a sign bit by ±1/256; or rewrites the address or shift-byte one-hot with one entry −1 and
      * the same sum and weighted sum; or one of the coordinated moves of the class comment:
      * {@link #splice}, {@code forgeCarry}, {@code forgeCarry2}, {@code forgeShift},
-     * {@code forgeDivide}, {@code forgeZeroWrite}, {@code rerouteX}, {@code forgeMix}); then, up to {@link #DEPTH} more times and while at most two
+     * {@code forgeDivide}, {@code forgeZeroWrite}, {@code rerouteX}, {@code forgeMix},
+     * {@code forgeIoPair}, {@code redispatch}, {@code forgeTimeShift}, {@code forgeHostByte}
+     * with {@code skipByBranch}); then, up to {@link #DEPTH} more times and while at most two
      * constraints fail, a move either solves one failing constraint for one of its cells (a constraint that is
      * linear in that cell), or, where the MEM bus no longer balances, gives the memory access that
      * the changed one was paired with in the honest trace the same values (the changed value is
