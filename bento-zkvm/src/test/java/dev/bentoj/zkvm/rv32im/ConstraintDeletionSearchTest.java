@@ -293,8 +293,6 @@ class ConstraintDeletionSearchTest {
         /** MEM produce (address, timestamp) → {row, index in mem}; consume (address, previous timestamp) → same. */
         private final Map<Long, int[]> producers = new HashMap<>();
         private final Map<Long, int[]> consumers = new HashMap<>();
-        /** Every word address the honest trace accesses. */
-        private final Set<Long> words = new java.util.TreeSet<>();
         /** Every word of every listed page: where a data slot may be rerouted. */
         private final Set<Long> listedWords = new java.util.TreeSet<>();
         /** Zero tests: the "inverse" constraint and its inverse column. */
@@ -359,7 +357,6 @@ class ConstraintDeletionSearchTest {
                     if (x.multiplicity().evalBase(row) != 0) {
                         boolean produce = x.name().endsWith("produce");
                         (produce ? producers : consumers).put(key(x, row), new int[] {i, j});
-                        words.add(key(x, row) >>> 32);
                     }
                 }
             }
