@@ -3,6 +3,7 @@ package dev.bentoj.zkvm.rv32im;
 import dev.bentoj.zkvm.air.Constraint;
 import dev.bentoj.zkvm.air.Expr;
 import dev.bentoj.zkvm.air.Interaction;
+import dev.bentoj.zkvm.exec.GuestMemoryMap;
 import dev.bentoj.zkvm.exec.Segment;
 import dev.bentoj.zkvm.exec.TestPrograms;
 import dev.bentoj.zkvm.field.BabyBear;
@@ -39,24 +40,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the rest of the chain, the product and the result recomputed; a division with quotient
  * q + k and remainder r − k·y recomputed through the product and the remainder bound; an
  * rd = x0 instruction with result 0 made to write x0 (only timestamps move: the next x0 access
- * is relinked); an ECALL whose a1 slot reads another accessed word of the same value (both
- * words' chains relinked); and a row whose selectors are X + Y − Z for three instructions whose
- * encodings cancel in the decode rules (so only Z's booleanity fails; the other rules are
- * repaired or already agree).
+ * is relinked); the data slot of an ECALL (its a1) or of a host-write row rerouted to another
+ * word of a listed page that holds the same value (both words' chains relinked); a row whose
+ * selectors are X + Y − Z for three instructions whose encodings cancel in the decode rules (so
+ * only Z's booleanity fails; the other rules are repaired or already agree); host-write flags
+ * that cancel (IOB + IOW = 0) on an executing row; ECALL selectors redispatched to a7 (one call,
+ * or X + Y − Z with the call numbers cancelling), a0's count write added or removed with the
+ * READ selector; and every executing row from row 0 or 1 on moved 8 timestamps later. The
+ * guest also loads registers from host words, which a cheater picks freely ({@link #INPUT}): a
+ * host byte changed is carried through the loads, reads and writes of that value
+ * ({@code carryValues}) to a misaligned base register, a7 with high bytes or of another call, a1
+ * below the READ count, or a branch that now jumps: over the row that clears its register
+ * (that row becomes padding, in place or after HALT moved up a row, or runs the jump to itself
+ * that follows HALT in the code) or onto an ECALL word with rd = 1 that does what the ECALL after
+ * it does.
  *
- * <p>What the search does not isolate: the booleans of LUI, AUIPC, JAL, JALR, FENCE,
- * the four ECALL selectors, IOB, IOW and PO and the one-hot (no X + Y − Z combination found
- * whose rules all hold on this guest's rows), the ECALL word, the a1 slot bytes s1–s3 (no other accessed word of the same value at such an address)
- * and the a7 high bytes (a changed a7 must come from the instruction that wrote it), word and
- * half alignment (a misaligned address needs a changed base-register value carried through that
- * register's chain), the READ count, the host-write sequence, and what binds the row order, the
- * timestamps and the boundaries, whose bad witnesses change many rows. The test pins the number
- * found so that a constraint made vacuous by an edit shows
- * up as a regression.
+ * <p>What the search does not isolate, and why:
+ * <ul>
+ * <li>bool LUI, AUIPC, JAL, JALR, FENCE, E_HALT, E_READ: no X + Y − Z mix whose rules all hold
+ * (for E_HALT the HALT bus counts the selector; a −1 READ selector makes a −1 write of a0);
+ * <li>bool PO: implied. PO ∉ {0, 1} with the other flags boolean and one-hot needs PO ≠ 0, so
+ * tsb = T_END (page-out timestamp), and PO ≠ 1, so the timestamp step ties tsb to the row before:
+ * back to row 0 (tsb = 8) or a PO = 1 row (tsb = T_END) the timestamps only grow by 8 a row
+ * (8n &lt; p), so the row is the last one, where "last not executing" leaves the flags summing
+ * to PO itself;
+ * <li>one-hot: apparently implied. Two flags make PAD = −1: the row order and "padding last" then
+ * allow only padding after it, hence no page-out row after it, and with no page-out rows nothing
+ * produces the page-out terms' timestamps (≥ T_END); a page-out row with a second flag doubles a
+ * slot or adds a data slot at T_END + 4, whose tuples nothing consumes;
+ * <li>last not executing: apparently implied. An executing last row makes every row an executing
+ * one (row order), so only the last row reaches T_END and its few slots cannot produce the
+ * page-out terms of a listed page;
+ * <li>ecall a1 slot s2: implied by the page list. With the other slot bytes fixed, s2 ≠ 255
+ * addresses a byte in [0xFF00_002C, 0xFFFF_002C), on no guest page and not the system page,
+ * which no listed page can hold, so nothing balances the access;
+ * <li>page-out timestamp: 64 page-out rows per page are the final readers of its 256 words, so
+ * each needs tsb = T_END; a bad witness needs an extra page-out row reading early, which moves
+ * the timestamps of every padding row;
+ * <li>first no host write, pre pc lo/hi, post pc lo/hi: a host-write row first, or another start
+ * or end pc, moves every row or the pc of every page-out and padding row (tens of thousands of
+ * rows); not attempted.
+ * </ul>
+ * The test pins the number found so that a constraint made vacuous by an edit shows up as a
+ * regression.
  */
 class ConstraintDeletionSearchTest {
     /** Found on the current AIR; raise it when the search improves, never lower it. */
-    static final int FOUND_AT_LEAST = 237;
+    static final int FOUND_AT_LEAST = 260;
     /** Moves after the first change. */
     static final int DEPTH = Integer.getInteger("deletion.depth", 2);
     /** Checks every witness found in full (tables recounted, all LogUp sums): slow, for changes to the search. */
@@ -139,10 +169,63 @@ class ConstraintDeletionSearchTest {
         c.add(li(10, TestPrograms.DATA_BASE + 33)).add(li(11, 2)).add(li(17, 3)).add(ecall());
         // A host word never read again, paged out from a page-out row's D slot (word index 3 mod 4).
         c.add(li(10, TestPrograms.DATA_BASE + 44)).add(li(11, 4)).add(li(17, 1)).add(ecall());
+        // Registers loaded from host words, which a cheater picks: two base registers (word and
+        // half alignment), a7 of a LOG and of a READ (the call number), a1 (READ's bound) and two
+        // branch operands (x16, x18). Each register
+        // and each host word is overwritten after its use, so the final state does not show them.
+        int host = TestPrograms.DATA_BASE + HOST_WORDS;
+        c.add(li(10, host)).add(li(11, 28)).add(li(17, 1)).add(ecall()).add(li(12, host)).add(lw(16, 12, 20))
+                .add(lw(18, 12, 24));
+        c.add(lw(13, 12, 0)).add(lw(14, 12, 4)).add(lw(0, 13, 0)).add(lh(0, 14, 0)).add(addi(13, 0, 0))
+                .add(addi(14, 0, 0));
+        // A LOG of nothing at 0, also an ECALL whose a1 is 0 (the value of unused words).
+        c.add(lw(17, 12, 8)).add(li(10, 0)).add(li(11, 0)).add(ecall());
+        // A READ whose a7 and a1 come from host words.
+        c.add(lw(17, 12, 16)).add(lw(11, 12, 12)).add(li(10, host + 28)).add(ecall());
+        for (int k = 0; k < 28; k += 4) {
+            c.add(sw(0, 12, k));
+        }
+        // A COMMIT of nothing at 0: a0 = 0 is also a READ count of nothing.
+        c.add(li(10, 0)).add(li(11, 0)).add(li(17, 2)).add(ecall());
+        // A branch on a host word (x18 = 1) over a jump, landing on an ECALL word with rd = 1 just
+        // before the LOG of nothing the jump reaches: were x18 0, that word would run in the
+        // jump's row, doing what the LOG does.
+        c.add(li(17, 3)).add(beq(18, 0, 8)).add(jal(0, 8)).add(ecall() | 1 << 7).add(ecall()).add(addi(18, 0, 0));
+        // Host writes of zeros into zero words (a word, then two), which a cheater could make
+        // land in other zero words: on the same page, or 64 KiB on (a page the guest lists by
+        // reading it). A word read at 0x00FF_002C (zero) lists the page whose word the a1 slot
+        // reaches with s3 = 0 in place of 255.
+        c.add(li(10, ZEROS)).add(li(11, 4)).add(li(17, 1)).add(ecall());
+        c.add(li(10, ZEROS + 16)).add(li(11, 8)).add(li(17, 1)).add(ecall());
+        c.add(li(15, ZEROS + 0x1_0000)).add(lw(0, 15, 0)).add(li(15, 0x00FF_0000)).add(lw(0, 15, 0));
+        // A READ of nothing (the input is used up) with a bound above 2^16, at a word never
+        // accessed, followed by an instruction whose adder output is that pointer; a0 (the
+        // count) is overwritten, so a changed count reaches no later read.
+        c.add(li(10, TestPrograms.DATA_BASE + 100)).add(li(12, TestPrograms.DATA_BASE + 100)).add(li(11, 0x10001))
+                .add(li(17, 1)).add(ecall()).add(addi(0, 12, 0)).add(addi(10, 0, 0));
         c.add(li(6, 0)).add(auipc(7, 0)).add(jalr(1, 7, 12));
-        c.add(addi(10, 0, 0)).haltWithA0();
-        return Proving.execute(TestPrograms.program(c, new byte[128]), "123456789abcdef".getBytes(), 16);
+        // HALT (as haltWithA0), after a branch on a host word (x16 = 1) over the instruction that
+        // clears x16: were x16 0, the branch would skip it and leave the same final state.
+        c.add(addi(10, 0, 0)).add(li(11, TestPrograms.DATA_BASE)).add(addi(17, 0, 0)).add(beq(16, 0, 8))
+                .add(addi(16, 0, 0)).add(ecall()).add(jal(0, 0));
+        return Proving.execute(TestPrograms.program(c, new byte[128]), INPUT, 16);
     }
+
+    /** Offset from DATA_BASE of the seven host words that become registers (zero before the READ). */
+    static final int HOST_WORDS = 112;
+    /** Zero words on the data page, beyond the loaded data, where the host writes zeros. */
+    static final int ZEROS = TestPrograms.DATA_BASE + 0x200;
+    /** An aligned data address the loaded base registers point at. */
+    static final int BASE = TestPrograms.DATA_BASE + 64;
+
+    /**
+     * The host's input: 13 bytes for the first two READs, the seven host words (two base
+     * registers, a7 = LOG, a1 = 4, a7 = READ, x16 = 1, x18 = 1), the 4 bytes that READ then copies
+     * and 12 zero bytes.
+     */
+    static final byte[] INPUT = java.nio.ByteBuffer.allocate(57).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .put("123456789abcd".getBytes()).putInt(BASE).putInt(BASE).putInt(3).putInt(4).putInt(1).putInt(1).putInt(1)
+            .put("ghij".getBytes()).array();
 
     /**
      * Every row that executes or writes host data, the page-out rows that page out a word the
@@ -180,7 +263,9 @@ class ConstraintDeletionSearchTest {
      * a sign bit by ±1/256; or rewrites the address or shift-byte one-hot with one entry −1 and
      * the same sum and weighted sum; or one of the coordinated moves of the class comment:
      * {@link #splice}, {@code forgeCarry}, {@code forgeCarry2}, {@code forgeShift},
-     * {@code forgeDivide}, {@code forgeZeroWrite}, {@code rerouteA1}, {@code forgeMix}); then, up to {@link #DEPTH} more times and while at most two
+     * {@code forgeDivide}, {@code forgeZeroWrite}, {@code rerouteX}, {@code forgeMix},
+     * {@code forgeIoPair}, {@code redispatch}, {@code forgeTimeShift}, {@code forgeHostByte}
+     * with {@code skipByBranch}); then, up to {@link #DEPTH} more times and while at most two
      * constraints fail, a move either solves one failing constraint for one of its cells (a constraint that is
      * linear in that cell), or, where the MEM bus no longer balances, gives the memory access that
      * the changed one was paired with in the honest trace the same values (the changed value is
@@ -208,10 +293,13 @@ class ConstraintDeletionSearchTest {
         /** MEM produce (address, timestamp) → {row, index in mem}; consume (address, previous timestamp) → same. */
         private final Map<Long, int[]> producers = new HashMap<>();
         private final Map<Long, int[]> consumers = new HashMap<>();
-        /** Every word address the honest trace accesses. */
-        private final Set<Long> words = new java.util.TreeSet<>();
+        /** Every word of every listed page: where a data slot may be rerouted. */
+        private final Set<Long> listedWords = new java.util.TreeSet<>();
         /** Zero tests: the "inverse" constraint and its inverse column. */
         private final int[][] inverses;
+        /** Per memory slot F, 1, 2, D, X: previous-timestamp and gap-limb columns, timestamp offset. */
+        private static final int[][] SLOTS = {{Cols.PTS_F, Cols.DL_F, Cols.DH_F, 0}, {Cols.PTS_1, Cols.DL_1, Cols.DH_1, 1},
+            {Cols.PTS_2, Cols.DL_2, Cols.DH_2, 2}, {Cols.PTS_D, Cols.DL_D, Cols.DH_D, 3}, {Cols.PTS_X, Cols.DL_X, Cols.DH_X, 4}};
         private static final int[][] SIGNS = {{Cols.A + 3, Cols.SGA}, {Cols.B + 3, Cols.SGB},
             {Cols.MX + 3, Cols.SMX}, {Cols.RM + 3, Cols.SR}, {Cols.LBYTE, Cols.SGL}, {Cols.LHALF, Cols.SGH}};
         private final Set<Integer> found = new HashSet<>();
@@ -269,8 +357,12 @@ class ConstraintDeletionSearchTest {
                     if (x.multiplicity().evalBase(row) != 0) {
                         boolean produce = x.name().endsWith("produce");
                         (produce ? producers : consumers).put(key(x, row), new int[] {i, j});
-                        words.add(key(x, row) >>> 32);
                     }
+                }
+            }
+            for (int page : air.pages().indices()) {
+                for (long w = 0; w < GuestMemoryMap.PAGE_WORDS; w++) {
+                    listedWords.add((long) page * GuestMemoryMap.PAGE_WORDS + w);
                 }
             }
             String[][] zero = {{"rd inverse", "RDI"}, {"s inverse", "ZI"}, {"Y inverse", "BZI"},
@@ -360,9 +452,22 @@ class ConstraintDeletionSearchTest {
                     }
                     forgeZeroWrite(r, d);
                     forgeMix(r, d);
-                    if (Op.ECALL.stream().anyMatch(op -> t[op.column()][r] == BabyBear.ONE)) {
-                        for (long word : words) {
-                            rerouteA1(r, word, d);
+                    forgeIoPair(r, d);
+                    if (r <= 1) {
+                        forgeTimeShift(r, d);
+                    }
+                    if (is(r, Op.ECALL)) {
+                        redispatch(r, d);
+                    }
+                    for (int j = 0; j < 4; j++) {
+                        for (int delta : new int[] {-3, -1, 1, 2}) {
+                            forgeHostByte(r, j, delta, d);
+                        }
+                    }
+                    if (Op.ECALL.stream().anyMatch(op -> t[op.column()][r] == BabyBear.ONE)
+                            || t[Cols.IOB][r] == BabyBear.ONE || t[Cols.IOW][r] == BabyBear.ONE) {
+                        for (long word : listedWords) {
+                            rerouteX(r, word, d);
                         }
                     }
                     for (Op op : new Op[] {Op.DIV, Op.DIVU, Op.REM, Op.REMU}) {
@@ -651,10 +756,7 @@ class ConstraintDeletionSearchTest {
             if (next == null || next[0] == r) {
                 return;
             }
-            String slot = mem.get(next[1]).name().split(" ")[1];
-            int[][] slots = {{Cols.PTS_F, Cols.DL_F, Cols.DH_F, 0}, {Cols.PTS_1, Cols.DL_1, Cols.DH_1, 1},
-                {Cols.PTS_2, Cols.DL_2, Cols.DH_2, 2}, {Cols.PTS_D, Cols.DL_D, Cols.DH_D, 3}, {Cols.PTS_X, Cols.DL_X, Cols.DH_X, 4}};
-            int[] s2 = slots["F12DX".indexOf(slot)];
+            int[] s2 = SLOTS["F12DX".indexOf(mem.get(next[1]).name().split(" ")[1])];
             long ts2 = BabyBear.fromMont(t[Cols.TSB][next[0]]) + s2[3];
             if (ts2 <= ts) {
                 return;
@@ -667,11 +769,12 @@ class ConstraintDeletionSearchTest {
         }
 
         /**
-         * An ECALL that reads its a1 slot (X) from another register: the X slot takes over that
-         * register's chain (the access after its last one now consumes the ECALL's) and a1's chain
-         * closes over the gap. The values must agree, which the MEM sums check.
+         * An ECALL that reads its a1 slot (X) from another word, or a host-write row that writes
+         * another word: the X slot takes over that word's chain (the access after its last one,
+         * or the page-out row that reads its page-in value, now consumes the row's) and the old
+         * word's chain closes over the gap. The values must agree, which the MEM sums check.
          */
-        private void rerouteA1(int r, long newAddr, int depth) {
+        private void rerouteX(int r, long newAddr, int depth) {
             long tsX = BabyBear.fromMont(t[Cols.TSB][r]) + 4L;
             int[] sCols = {Cols.SQ, Cols.S1, Cols.S2, Cols.S3};
             int[] sNew = {(int) (newAddr & 63), (int) (newAddr >> 6 & 255), (int) (newAddr >> 14 & 255), (int) (newAddr >> 22)};
@@ -687,13 +790,8 @@ class ConstraintDeletionSearchTest {
             }
             long oldPts = BabyBear.fromMont(t[Cols.PTS_X][r]);
             int[] oldNext = consumers.get(oldAddr << 32 | tsX);
-            long prev = -1;
-            for (long k : producers.keySet()) {
-                if (k >>> 32 == newAddr && (k & 0xffff_ffffL) < tsX) {
-                    prev = Math.max(prev, k & 0xffff_ffffL);
-                }
-            }
-            if (oldNext == null || prev < 0) {
+            long prev = previous(newAddr, tsX);
+            if (oldNext == null) {
                 return;
             }
             int[] newNext = consumers.get(newAddr << 32 | prev);
@@ -714,11 +812,58 @@ class ConstraintDeletionSearchTest {
 
         /** The consume of mem interaction {row, index} takes its previous timestamp from {@code pts}. */
         private void relink(int[] access, long pts) {
-            String slot = mem.get(access[1]).name().split(" ")[1];
-            int[][] slots = {{Cols.PTS_F, Cols.DL_F, Cols.DH_F, 0}, {Cols.PTS_1, Cols.DL_1, Cols.DH_1, 1},
-                {Cols.PTS_2, Cols.DL_2, Cols.DH_2, 2}, {Cols.PTS_D, Cols.DL_D, Cols.DH_D, 3}, {Cols.PTS_X, Cols.DL_X, Cols.DH_X, 4}};
-            int[] s = slots["F12DX".indexOf(slot)];
+            int[] s = SLOTS["F12DX".indexOf(mem.get(access[1]).name().split(" ")[1])];
             gap(access[0], s[0], s[1], s[2], pts, BabyBear.fromMont(t[Cols.TSB][access[0]]) + s[3]);
+        }
+
+        /**
+         * Every executing and host-write row from row j on moved 8 timestamps later (the
+         * page-out rows keep T_END): each access's previous timestamp follows the access it
+         * reads, and the gap limbs are recomputed, so only the rule that ties row j's timestamp
+         * to the row before can tell (the first timestamp for j = 0, the step otherwise).
+         */
+        private void forgeTimeShift(int j, int depth) {
+            if (!runs(j)) {
+                return;
+            }
+            int end = j;
+            while (end + 1 < n && runs(end + 1)) {
+                end++;
+            }
+            for (int i = j; i <= end; i++) {
+                put(Cols.TSB, i, BabyBear.add(orig[Cols.TSB][i], BabyBear.toMont(8)));
+            }
+            for (int i = j; i <= end; i++) {
+                Expr.BaseRow was = check.row(orig, i);
+                for (Interaction x : mem) {
+                    int[] slot = SLOTS["F12DX".indexOf(x.name().split(" ")[1])];
+                    long ts = BabyBear.fromMont(t[Cols.TSB][i]) + slot[3];
+                    boolean on = x.multiplicity().evalBase(was) != 0;
+                    if (x.name().endsWith("consume")) {
+                        int[] p = on ? producers.get(key(x, was)) : null;
+                        boolean moved = !on || p != null && p[0] >= j && p[0] <= end;
+                        long pts = BabyBear.fromMont(orig[slot[0]][i]) + (moved ? 8 : 0);
+                        gap(i, slot[0], slot[1], slot[2], pts, ts);
+                    } else if (on) {
+                        int[] c = consumers.get(key(x, was));
+                        if (c != null && (c[0] < j || c[0] > end)) {
+                            relink(c, ts);
+                        }
+                    }
+                }
+            }
+            dfs(depth);
+            undo(0);
+        }
+
+        /** Whether honest row i executes or writes host data. */
+        private boolean runs(int i) {
+            for (int col = Cols.SEL; col < Cols.PO; col++) {
+                if (orig[col][i] == BabyBear.ONE) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void gap(int row, int pts, int dl, int dh, long from, long to) {
@@ -770,6 +915,591 @@ class ConstraintDeletionSearchTest {
                         undo(0);
                     }
                 }
+            }
+        }
+
+        /**
+         * Host-write flags that cancel (IOB + IOW = 0, one of them −1) on an executing row that
+         * touches no data word and whose adder output is word-aligned: IO stays 0, so every
+         * host-write rule and every slot multiplicity is the honest one, and the IOB and IOW
+         * rules only ask w = r2 and pv = r2 (made so, with the load helpers that read pv):
+         * only the booleanity of the −1 flag can tell.
+         */
+        private void forgeIoPair(int r, int depth) {
+            boolean executes = false;
+            for (Op op : Op.values()) {
+                executes |= t[op.column()][r] == BabyBear.ONE;
+            }
+            if (!executes || t[Cols.OH][r] != BabyBear.ONE) {
+                return;
+            }
+            for (Op op : Op.values()) {
+                if ((Op.LD.contains(op) || Op.ST.contains(op) || Op.ECALL.contains(op)) && t[op.column()][r] == BabyBear.ONE) {
+                    return;
+                }
+            }
+            for (int[] flags : new int[][] {{Cols.IOB, Cols.IOW}, {Cols.IOW, Cols.IOB}}) {
+                set(flags[0], r, BabyBear.neg(BabyBear.ONE), true);
+                set(flags[1], r, BabyBear.ONE, true);
+                for (int j = 0; j < 4; j++) {
+                    for (int col : new int[] {Cols.W + j, Cols.PV + j}) {
+                        if (t[col][r] != t[Cols.R2 + j][r]) {
+                            set(col, r, t[Cols.R2 + j][r], true);
+                        }
+                    }
+                }
+                // The load helpers read pv at the one-hot position (oh0): the byte pv[0], the half's high byte pv[1].
+                for (int[] helper : new int[][] {{Cols.LBYTE, Cols.PV}, {Cols.LHALF, Cols.PV + 1}}) {
+                    if (t[helper[0]][r] != t[helper[1]][r]) {
+                        set(helper[0], r, t[helper[1]][r], true);
+                    }
+                }
+                dfs(depth);
+                undo(0);
+            }
+        }
+
+        /**
+         * A host byte changed (the host picks the data of an IOW row: r2, copied to w) and carried
+         * on through the registers loaded from it ({@link #carryValues}).
+         */
+        private void forgeHostByte(int r, int j, int delta, int depth) {
+            int b = BabyBear.fromMont(t[Cols.R2 + j][r]) + delta;
+            if (t[Cols.IOW][r] != BabyBear.ONE || b < 0 || b > 255) {
+                return;
+            }
+            put(Cols.R2 + j, r, BabyBear.toMont(b));
+            put(Cols.W + j, r, BabyBear.toMont(b));
+            if (carryValues()) {
+                dfs(depth);
+                for (int e : new ArrayList<>(changedRows.keySet())) {
+                    if (is(e, Op.ECALL) && t[Cols.A][e] != orig[Cols.A][e]) {
+                        redispatch(e, depth);
+                    }
+                    if (is(e, Op.BR)) {
+                        skipByBranch(e, depth);
+                    }
+                }
+            }
+            undo(0);
+        }
+
+        /**
+         * A branch whose operands changed so that it now jumps over the next instruction: adder 1
+         * (s = a − b), its flags and carries, the decision and the next pc decided again, and the
+         * skipped row's accesses taken out of their words' chains (each access after it reads what
+         * it read). The freed row becomes padding either in place (an executing row then follows
+         * padding: the row order) or after the rows that follow, up to the last executing one,
+         * moved up by one row and 8 timestamps (padding then precedes the page-out rows).
+         */
+        private void skipByBranch(int e, int depth) {
+            long a = word(t, Cols.A, e);
+            long b = word(t, Cols.B, e);
+            long sLo = (a & 0xffff) - (b & 0xffff);
+            int ca0 = sLo < 0 ? 1 : 0;
+            long sHi = (a >>> 16) - (b >>> 16) - ca0;
+            int ca1 = sHi < 0 ? 1 : 0;
+            long sv = (sHi & 0xffff) << 16 | sLo & 0xffff;
+            int sga = (int) (a >>> 31);
+            int sgb = (int) (b >>> 31);
+            int lt = ca1 + sga - sgb;
+            int z = sv == 0 ? 1 : 0;
+            int taken = is(e, Op.BEQ) ? z : is(e, Op.BNE) ? 1 - z : is(e, Op.BLT) ? lt : is(e, Op.BGE) ? 1 - lt
+                    : is(e, Op.BLTU) ? ca1 : 1 - ca1;
+            int k = e + 1;
+            long pc = pcOf(orig, e);
+            long target = BabyBear.fromMont(t[Cols.T_LO][e]) | (long) BabyBear.fromMont(t[Cols.T_HI][e]) << 16;
+            if (taken != 1 || t[Cols.TAKEN][e] != 0 || target != pc + 8 || pcOf(orig, k) != pc + 4 || !runs(k + 1)) {
+                return;
+            }
+            int mark = logSize;
+            long sv0 = sv & 255;
+            for (int j = 0; j < 4; j++) {
+                put(Cols.OH + j, e, (sv0 & 3) == j ? BabyBear.ONE : 0);
+            }
+            put(Cols.SQ, e, BabyBear.toMont((int) (sv0 >> 2)));
+            put(Cols.S1, e, BabyBear.toMont((int) (sv >> 8 & 255)));
+            put(Cols.S2, e, BabyBear.toMont((int) (sv >> 16 & 255)));
+            put(Cols.S3, e, BabyBear.toMont((int) (sv >> 24)));
+            put(Cols.CA0, e, BabyBear.toMont(ca0));
+            put(Cols.CA1, e, BabyBear.toMont(ca1));
+            put(Cols.Z, e, BabyBear.toMont(z));
+            put(Cols.TAKEN, e, BabyBear.ONE);
+            put(Cols.NP_LO, e, BabyBear.toMont((int) (target & 0xffff)));
+            put(Cols.NP_HI, e, BabyBear.toMont((int) (target >>> 16)));
+            if (!leaveChains(k)) {
+                undo(mark);
+                return;
+            }
+            int base = logSize;
+            padding(k, target);
+            if (carryValues()) {
+                dfs(depth);
+            }
+            undo(base);
+            // Or the freed row runs the ECALL-opcode word at the target, which falls through to
+            // the same ECALL the honest path reaches next: it does what that one does.
+            int word = codeWord(target);
+            if ((word & 127) == 0x73 && is(k + 1, Op.ECALL) && pcOf(orig, k + 1) == target + 4) {
+                for (int col = 0; col < Cols.M16; col++) {
+                    if (col != Cols.TSB) {
+                        put(col, k, orig[col][k + 1]);
+                    }
+                }
+                decode(k, word);
+                padding(k, target);
+                for (Op op : Op.ECALL) {
+                    put(op.column(), k, orig[op.column()][k + 1]);
+                }
+                put(Cols.RDW, k, orig[Cols.RDW][k + 1]);
+                put(Cols.NP_LO, k, BabyBear.toMont((int) (target + 4 & 0xffff)));
+                put(Cols.NP_HI, k, BabyBear.toMont((int) (target + 4 >>> 16)));
+                joinChains(k);
+                if (carryValues()) {
+                    dfs(depth);
+                }
+                undo(base);
+            }
+            // The rows after the skipped one moved up, the last executing row freed.
+            int end = k + 1;
+            while (runs(end + 1)) {
+                end++;
+            }
+            for (int i = k; i < end; i++) {
+                for (int col = 0; col < Cols.M16; col++) {
+                    if (col != Cols.TSB) {
+                        put(col, i, orig[col][i + 1]);
+                    }
+                }
+            }
+            for (int i = k; i < end; i++) {
+                Expr.BaseRow was = check.row(orig, i + 1);
+                for (Interaction x : mem) {
+                    int[] slot = SLOTS["F12DX".indexOf(x.name().split(" ")[1])];
+                    long ts = BabyBear.fromMont(orig[Cols.TSB][i]) + slot[3];
+                    boolean on = x.multiplicity().evalBase(was) != 0;
+                    if (x.name().endsWith("consume")) {
+                        int[] p = on ? producers.get(key(x, was)) : null;
+                        long pts = BabyBear.fromMont(orig[slot[0]][i + 1]);
+                        if (!on || p != null && p[0] > k && p[0] <= end) {
+                            pts -= 8;
+                        } else if (p != null && p[0] == k) {
+                            pts = BabyBear.fromMont(orig[slot[0]][k]);
+                        }
+                        gap(i, slot[0], slot[1], slot[2], pts, ts);
+                    } else if (on) {
+                        int[] c = consumers.get(key(x, was));
+                        if (c != null && (c[0] <= k || c[0] > end)) {
+                            relink(c, ts);
+                        }
+                    }
+                }
+            }
+            int moved = logSize;
+            padding(end, pcOf(orig, end + 1));
+            if (carryValues()) {
+                dfs(depth);
+            }
+            undo(moved);
+            // Or the freed row executes the jump to itself that follows HALT in the code: the pc
+            // stays where HALT left it, so only the rule that nothing runs after HALT can tell.
+            selfJump(end, pcOf(orig, end + 1));
+            if (carryValues()) {
+                dfs(depth);
+            }
+            undo(mark);
+        }
+
+        /**
+         * Row r made the row of {@code jal x0, 0} at pc (cells from the honest JAL row to x0, with
+         * the decode pieces, pc, target, link and carries of this one): it fetches its word and
+         * reads x0 twice, each access put into its word's chain.
+         */
+        private void selfJump(int r, long pc) {
+            int template = -1;
+            for (int i = 0; i < n && template < 0; i++) {
+                if (orig[Op.JAL.column()][i] == BabyBear.ONE && orig[Cols.RDZ][i] == BabyBear.ONE) {
+                    template = i;
+                }
+            }
+            for (int col = 0; col < Cols.M16; col++) {
+                if (col != Cols.TSB) {
+                    put(col, r, orig[col][template]);
+                }
+            }
+            decode(r, jal(0, 0));
+            padding(r, pc);
+            put(Op.JAL.column(), r, BabyBear.ONE);
+            put(Cols.T_LO, r, BabyBear.toMont((int) (pc & 0xffff)));
+            put(Cols.T_HI, r, BabyBear.toMont((int) (pc >>> 16)));
+            put(Cols.WZ, r, 0);
+            put(Cols.WZI, r, BabyBear.inv(BabyBear.add(t[Cols.T_LO][r], t[Cols.T_HI][r])));
+            long link = pc + 4;
+            for (int j = 0; j < 4; j++) {
+                put(Cols.C + j, r, BabyBear.toMont((int) (link >>> (8 * j) & 255)));
+            }
+            put(Cols.CB0, r, 0);
+            put(Cols.CB1, r, 0);
+            joinChains(r);
+        }
+
+        /** The decode pieces of instruction word {@code insn} on row r, with rd's zero test. */
+        private void decode(int r, int insn) {
+            int[][] pieces = {{Cols.OPC, 0, 127}, {Cols.RD0, 7, 1}, {Cols.RDH, 8, 15}, {Cols.F3, 12, 7}, {Cols.R1L, 15, 1},
+                {Cols.R1H, 16, 15}, {Cols.R2A, 20, 1}, {Cols.R2M, 21, 7}, {Cols.R2B, 24, 1}, {Cols.F7L, 25, 7},
+                {Cols.F7M, 28, 7}, {Cols.SG, 31, 1}};
+            for (int[] piece : pieces) {
+                put(piece[0], r, BabyBear.toMont(insn >>> piece[1] & piece[2]));
+            }
+            int rd = insn >>> 7 & 31;
+            put(Cols.RDZ, r, rd == 0 ? BabyBear.ONE : 0);
+            put(Cols.RDI, r, rd == 0 ? 0 : BabyBear.inv(BabyBear.toMont(rd)));
+        }
+
+        /** The word of the program image at byte address {@code pc}. */
+        private int codeWord(long pc) {
+            long word = pc >>> 2;
+            int at = air.pages().position((int) (word / GuestMemoryMap.PAGE_WORDS));
+            return at < 0 ? 0 : air.pages().before()[at][(int) (word % GuestMemoryMap.PAGE_WORDS)];
+        }
+
+        /** Row r's accesses put into their words' chains, each before the next access of its word. */
+        private void joinChains(int r) {
+            long ts = BabyBear.fromMont(t[Cols.TSB][r]);
+            for (int slot = 0; slot < 5; slot++) {
+                Expr.BaseRow now = check.row(t, r);
+                if (mem.get(2 * slot).multiplicity().evalBase(now) == 0) {
+                    continue;
+                }
+                long word = BabyBear.fromMont(mem.get(2 * slot).values().get(0).evalBase(now));
+                int[] next = nextAccess(word, ts + slot, r);
+                int[] at = SLOTS["F12DX".indexOf(mem.get(next[1]).name().split(" ")[1])];
+                gap(r, SLOTS[slot][0], SLOTS[slot][1], SLOTS[slot][2], BabyBear.fromMont(t[at[0]][next[0]]), ts + slot);
+                relink(next, ts + slot);
+            }
+        }
+
+        /** The first access of {@code word} after timestamp ts in the changed trace, off row r: {row, index in mem}. */
+        private int[] nextAccess(long word, long ts, int r) {
+            int[] best = null;
+            long bestTs = Long.MAX_VALUE;
+            for (Map.Entry<Long, int[]> e : consumers.entrySet()) {
+                int[] c = e.getValue();
+                if (e.getKey() >>> 32 != word || c[0] == r) {
+                    continue;
+                }
+                Expr.BaseRow row = check.row(t, c[0]);
+                Interaction x = mem.get(c[1]);
+                if (x.multiplicity().evalBase(row) == 0 || BabyBear.fromMont(x.values().get(0).evalBase(row)) != word) {
+                    continue;
+                }
+                long at = BabyBear.fromMont(t[Cols.TSB][c[0]]) + SLOTS["F12DX".indexOf(x.name().split(" ")[1])][3];
+                if (at > ts && at < bestTs) {
+                    best = c;
+                    bestTs = at;
+                }
+            }
+            return best;
+        }
+
+        /** Row k's honest accesses taken out of their words' chains: each access after one reads what it read. */
+        private boolean leaveChains(int k) {
+            Expr.BaseRow skipped = check.row(orig, k);
+            for (Interaction x : mem) {
+                if (!x.name().endsWith("produce") || x.multiplicity().evalBase(skipped) == 0) {
+                    continue;
+                }
+                int[] c = consumers.get(key(x, skipped));
+                if (c[0] == k) {
+                    continue;
+                }
+                // What the skipped row read first at this address (slot 2 may read what slot 1 did).
+                int first = "F12DX".indexOf(x.name().split(" ")[1]);
+                long tsK = BabyBear.fromMont(orig[Cols.TSB][k]);
+                while (BabyBear.fromMont(orig[SLOTS[first][0]][k]) >= tsK) {
+                    first = (int) (BabyBear.fromMont(orig[SLOTS[first][0]][k]) - tsK);
+                }
+                int[] slot = SLOTS[first];
+                Interaction in = mem.get(2 * first);
+                Interaction y = mem.get(c[1]);
+                for (int i = 2; i < y.values().size(); i++) {
+                    int v = in.values().get(i).evalBase(check.row(t, k));
+                    if (y.values().get(i).evalBase(check.row(t, c[0])) != v) {
+                        if (t[Cols.PO][c[0]] != 0 || !(y.values().get(i) instanceof Expr.Col col)) {
+                            return false;
+                        }
+                        put(col.index(), c[0], v);
+                    }
+                }
+                relink(c, BabyBear.fromMont(orig[slot[0]][k]));
+            }
+            return true;
+        }
+
+        /** Row r made a padding row at pc {@code pc}: no selector, no write, every slot idle. */
+        private void padding(int r, long pc) {
+            for (Op op : Op.values()) {
+                put(op.column(), r, 0);
+            }
+            put(Cols.RDW, r, 0);
+            put(Cols.PC0Q, r, BabyBear.toMont((int) (pc & 255) >>> 2));
+            put(Cols.PC1, r, BabyBear.toMont((int) (pc >>> 8 & 255)));
+            put(Cols.PC2, r, BabyBear.toMont((int) (pc >>> 16 & 255)));
+            put(Cols.PC3, r, BabyBear.toMont((int) (pc >>> 24)));
+            put(Cols.E4, r, (pc & 0xffff) + 4 >= 65536 ? BabyBear.ONE : 0);
+            put(Cols.NP_LO, r, BabyBear.toMont((int) (pc & 0xffff)));
+            put(Cols.NP_HI, r, BabyBear.toMont((int) (pc >>> 16)));
+            long ts = BabyBear.fromMont(t[Cols.TSB][r]);
+            for (int[] slot : SLOTS) {
+                gap(r, slot[0], slot[1], slot[2], ts + slot[3] - 1, ts + slot[3]);
+            }
+        }
+
+        private static long pcOf(int[][] t, int r) {
+            return 4L * BabyBear.fromMont(t[Cols.PC0Q][r]) + 256L * BabyBear.fromMont(t[Cols.PC1][r])
+                    + 65536L * BabyBear.fromMont(t[Cols.PC2][r]) + 16777216L * BabyBear.fromMont(t[Cols.PC3][r]);
+        }
+
+        /**
+         * ECALL selectors made to agree with a7 again: the one call a7 names, or X + Y − Z for
+         * three calls whose numbers cancel in the dispatch rule (only Z's booleanity can tell).
+         * Where the READ selector comes or goes, so does the write of a0 (the count): a new
+         * one writes a0's own value (slot D takes over the chain after slot 2's read, as the
+         * idle slot's cells already say), a removed one hands a0's next access the value
+         * before it; the READ's bound follows.
+         */
+        private void redispatch(int r, int depth) {
+            Op[] calls = {Op.E_HALT, Op.E_READ, Op.E_COMMIT, Op.E_LOG};
+            int a7 = BabyBear.fromMont(t[Cols.A][r]);
+            List<int[]> choices = new ArrayList<>();
+            for (int x = 0; x < 4; x++) {
+                if (x == a7) {
+                    choices.add(new int[] {x == 0 ? 1 : 0, x == 1 ? 1 : 0, x == 2 ? 1 : 0, x == 3 ? 1 : 0});
+                }
+                for (int y = x + 1; y < 4; y++) {
+                    for (int z = 0; z < 4; z++) {
+                        if (z != x && z != y && x + y - z == a7) {
+                            int[] c = new int[4];
+                            c[x] = 1;
+                            c[y] = 1;
+                            c[z] = -1;
+                            choices.add(c);
+                        }
+                    }
+                }
+            }
+            long tsD = BabyBear.fromMont(t[Cols.TSB][r]) + 3L;
+            long a0 = Rv32imConstraints.RB + 10;
+            for (int[] c : choices) {
+                int read = c[1];
+                int wasRead = t[Op.E_READ.column()][r] == BabyBear.ONE ? 1 : 0;
+                boolean same = true;
+                for (int q = 0; q < 4; q++) {
+                    same &= t[calls[q].column()][r] == BabyBear.toMont(Math.floorMod(c[q], BabyBear.P));
+                }
+                if (same || read < 0) {
+                    continue;
+                }
+                int mark = logSize;
+                for (int q = 0; q < 4; q++) {
+                    put(calls[q].column(), r, c[q] < 0 ? BabyBear.neg(BabyBear.ONE) : BabyBear.toMont(c[q]));
+                }
+                put(Cols.RDW, r, BabyBear.toMont(read));
+                int[] next = consumers.get(a0 << 32 | (read > wasRead ? tsD - 1 : tsD));
+                boolean ok = next != null;
+                if (ok && read > wasRead) {
+                    for (int j = 0; j < 4; j++) {
+                        put(Cols.C + j, r, t[Cols.R2 + j][r]);
+                        put(Cols.PD + j, r, t[Cols.R2 + j][r]);
+                    }
+                    relink(next, tsD);
+                } else if (ok && read < wasRead) {
+                    Interaction y = mem.get(next[1]);
+                    for (int j = 0; j < 4; j++) {
+                        put(((Expr.Col) y.values().get(2 + j)).index(), next[0], t[Cols.R2 + j][r]);
+                    }
+                    relink(next, tsD - 1);
+                }
+                if (read > 0) {
+                    readBound(r);
+                } else {
+                    put(Cols.CB0, r, 0);
+                    put(Cols.CB1, r, 0);
+                }
+                if (ok && carryValues()) {
+                    dfs(depth);
+                }
+                undo(mark);
+            }
+        }
+
+        /** The word index s addresses on row r (slot X's address). */
+        private long wordOfS(int r) {
+            return BabyBear.fromMont(t[Cols.SQ][r]) + ((long) BabyBear.fromMont(t[Cols.S1][r]) << 6)
+                    + ((long) BabyBear.fromMont(t[Cols.S2][r]) << 14) + ((long) BabyBear.fromMont(t[Cols.S3][r]) << 22);
+        }
+
+        /** The timestamp of the last honest access to {@code word} before {@code ts}: 0 (page-in) if none. */
+        private long previous(long word, long ts) {
+            long prev = 0;
+            for (long k : producers.keySet()) {
+                if (k >>> 32 == word && (k & 0xffff_ffffL) < ts) {
+                    prev = Math.max(prev, k & 0xffff_ffffL);
+                }
+            }
+            return prev;
+        }
+
+        /**
+         * Carries changed memory values on as the machine would: a produce on a changed row whose
+         * values are not the honest ones hands them to the access that consumed the honest tuple.
+         * A read passes them on (slots F, 1 and 2 produce what they consume; a load's or an
+         * ECALL's data slot writes back w = pv, and a load's result follows pv), a write takes
+         * them (slot D's pd, a store's pv). A load or store whose base register changed gets its
+         * address recomputed, and a READ its bound. False where a page-out row would have to take
+         * a changed value (the final memory is public) or a load or store would move to another
+         * word.
+         */
+        private boolean carryValues() {
+            for (int round = 0; round < 64; round++) {
+                boolean moved = false;
+                for (int r : new ArrayList<>(changedRows.keySet())) {
+                    Expr.BaseRow now = check.row(t, r);
+                    Expr.BaseRow was = check.row(orig, r);
+                    for (Interaction x : mem) {
+                        int m = x.multiplicity().evalBase(now);
+                        if (!x.name().endsWith("produce") || m == 0 || m != x.multiplicity().evalBase(was)
+                                || key(x, now) != key(x, was)) {
+                            continue;
+                        }
+                        boolean same = true;
+                        for (int i = 2; i < x.values().size(); i++) {
+                            same &= x.values().get(i).evalBase(now) == x.values().get(i).evalBase(was);
+                        }
+                        if (same) {
+                            continue;
+                        }
+                        int[] partner = consumers.get(key(x, was));
+                        if (partner == null) {
+                            return false;
+                        }
+                        Interaction y = mem.get(partner[1]);
+                        boolean changed = false;
+                        for (int i = 2; i < y.values().size(); i++) {
+                            int v = x.values().get(i).evalBase(now);
+                            if (!(y.values().get(i) instanceof Expr.Col col) || col.next()) {
+                                return false;
+                            }
+                            if (t[col.index()][partner[0]] != v) {
+                                if (t[Cols.PO][partner[0]] != 0) {
+                                    return false;
+                                }
+                                put(col.index(), partner[0], v);
+                                changed = true;
+                            }
+                        }
+                        if (changed) {
+                            moved = true;
+                            if (!follow(partner[0], y.name().split(" ")[1])) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+                if (!moved) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** What row r computes from a value its slot just read. */
+        private boolean follow(int r, String slot) {
+            boolean load = is(r, Op.LD);
+            boolean store = is(r, Op.ST);
+            if (slot.equals("X") && (load || is(r, Op.ECALL))) {
+                for (int j = 0; j < 4; j++) {
+                    put(Cols.W + j, r, t[Cols.PV + j][r]);
+                }
+            }
+            if (slot.equals("1") && (load || store)) {
+                long word = wordOfS(r);
+                long s = word(t, Cols.A, r) + word(t, Cols.B, r);
+                long aLo = word(t, Cols.A, r) & 0xffff;
+                long bLo = word(t, Cols.B, r) & 0xffff;
+                int ca0 = aLo + bLo >= 65536 ? 1 : 0;
+                int ca1 = (word(t, Cols.A, r) >>> 16) + (word(t, Cols.B, r) >>> 16) + ca0 >= 65536 ? 1 : 0;
+                s &= 0xffff_ffffL;
+                if (s >>> 2 != word) {
+                    return false;
+                }
+                for (int j = 0; j < 4; j++) {
+                    put(Cols.OH + j, r, (s & 3) == j ? BabyBear.ONE : 0);
+                }
+                put(Cols.CA0, r, BabyBear.toMont(ca0));
+                put(Cols.CA1, r, BabyBear.toMont(ca1));
+            }
+            loadHelpers(r);
+            if (load) {
+                int lb = BabyBear.fromMont(t[Cols.LBYTE][r]);
+                int lh = BabyBear.fromMont(t[Cols.LHALF][r]);
+                int[] c = is(r, Op.LW) ? new int[] {BabyBear.fromMont(t[Cols.PV][r]), BabyBear.fromMont(t[Cols.PV + 1][r]),
+                    BabyBear.fromMont(t[Cols.PV + 2][r]), BabyBear.fromMont(t[Cols.PV + 3][r])}
+                    : is(r, Op.LB) ? new int[] {lb, 255 * (lb >> 7), 255 * (lb >> 7), 255 * (lb >> 7)}
+                    : is(r, Op.LBU) ? new int[] {lb, 0, 0, 0}
+                    : is(r, Op.LH) ? new int[] {lb, lh, 255 * (lh >> 7), 255 * (lh >> 7)}
+                    : new int[] {lb, lh, 0, 0};
+                for (int j = 0; j < 4; j++) {
+                    put(Cols.C + j, r, BabyBear.toMont(c[j]));
+                }
+            }
+            if (is(r, Op.E_READ)) {
+                readBound(r);
+            }
+            return true;
+        }
+
+        /** A READ's rm = a1 − count and adder 2's carries for it (cb1 = 1 where the count exceeds a1). */
+        private void readBound(int r) {
+            long a1 = word(t, Cols.PV, r);
+            long count = word(t, Cols.C, r);
+            long rest = a1 - count & 0xffff_ffffL;
+            long cb0 = ((count & 0xffff) + (rest & 0xffff) - (a1 & 0xffff)) >> 16;
+            long cb1 = ((count >>> 16) + (rest >>> 16) - (a1 >>> 16) + cb0) >> 16;
+            for (int j = 0; j < 4; j++) {
+                put(Cols.RM + j, r, BabyBear.toMont((int) (rest >>> (8 * j) & 255)));
+            }
+            put(Cols.CB0, r, BabyBear.toMont((int) cb0));
+            put(Cols.CB1, r, BabyBear.toMont((int) cb1));
+        }
+
+        /** The load byte and half that pv and the address one-hot determine (rules on every row). */
+        private void loadHelpers(int r) {
+            int oh = 0;
+            for (int j = 0; j < 4; j++) {
+                oh += j * BabyBear.fromMont(t[Cols.OH + j][r]);
+            }
+            put(Cols.LBYTE, r, t[Cols.PV + oh][r]);
+            put(Cols.LHALF, r, oh == 0 ? t[Cols.PV + 1][r] : oh == 2 ? t[Cols.PV + 3][r] : 0);
+        }
+
+        private boolean is(int r, Set<Op> ops) {
+            for (Op op : ops) {
+                if (t[op.column()][r] == BabyBear.ONE) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean is(int r, Op op) {
+            return t[op.column()][r] == BabyBear.ONE;
+        }
+
+        /** Sets a cell the forge chose, if it differs. */
+        private void put(int col, int row, int v) {
+            if (t[col][row] != v) {
+                set(col, row, v, true);
             }
         }
 
