@@ -6,8 +6,8 @@
 -- on a single server instance never happens (one claim statement in flight per instance). With
 -- two instances it can: claim B takes its snapshot; task X becomes ready and lowers readied_low;
 -- claim A (the other instance) moves claim_from to X and clears readied_low; B then moved
--- claim_from past X, which its snapshot cannot see, and X was never claimed (found by
--- TaskDbInvariantsTest once claims waited for the stream rows' locks, which widened the window).
+-- claim_from past X, which its snapshot cannot see, and X was never claimed. ClaimFromRaceTest
+-- plays this interleaving step by step.
 --
 -- A claim now moves claim_from only if this counter, read under the row's lock, still has the
 -- value its snapshot saw; otherwise it leaves claim_from and readied_low alone (the bound stays

@@ -2,6 +2,7 @@ package dev.bentoj.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.bentoj.taskdb.control.TaskDb;
 import dev.bentoj.taskdb.control.TaskDbSchema;
 
 import javax.sql.DataSource;
@@ -38,7 +39,7 @@ final class BenchDatabase implements AutoCloseable {
     static final String HOST = System.getProperty("bento.bench.pg.host", "127.0.0.1");
     static final int PORT = Integer.getInteger("bento.bench.pg.port", 5432);
     /** The pool's plan_cache_mode: the server's, unless a run asks for another. */
-    static final String PLAN_CACHE_MODE = System.getProperty("bench.plan_cache_mode", "force_custom_plan");
+    static final String PLAN_CACHE_MODE = System.getProperty("bench.plan_cache_mode", TaskDb.PLAN_CACHE_MODE);
 
     /** One pool for both schedulers, the size of Payara's default JDBC pool. */
     static final int POOL_SIZE = 32;
@@ -116,7 +117,7 @@ final class BenchDatabase implements AutoCloseable {
         config.setMinimumIdle(POOL_SIZE);
         config.setPoolName("bench");
         config.addDataSourceProperty("ApplicationName", "bento-bench");
-        // Custom plans, as on the server's pool (bento-web's Database says why); db-scheduler
+        // Custom plans, as on the server's pool (TaskDb.PLAN_CACHE_MODE says why); db-scheduler
         // shares the pool. -Dbench.plan_cache_mode=auto (in BENCH_JAVA_OPTS) measures
         // PostgreSQL's default, and -Dbench.pg_options=~-c~name=value (~ for spaces) adds
         // settings, auto_explain's say.

@@ -37,8 +37,9 @@ import java.util.logging.Logger;
  * one execute-only session of the hello guest submitted through the Bonsai API every 50 ms.
  * Measured per session: its init task's row created (PostgreSQL's {@code created_at}, the clock
  * when the row was inserted, V6__task_created_at_clock.sql: before the creating transaction's
- * commit, so the figure is an upper bound on ready → claimed) → the claim's arrival in the agent's handler (this JVM's wall clock; both
- * clocks are the host's real-time clock, read in microseconds). It includes everything between
+ * commit, so the figure is an upper bound on ready → claimed) → the claim's arrival in the
+ * agent's handler (this JVM's wall clock; both clocks are the host's real-time clock, read in
+ * microseconds). It includes everything between
  * the two: the commit, the in-JVM wake-up of the waiting long-poll request, its claim statement,
  * the HTTP response and the agent's parsing of it. {@code server_claim_*} stops at the claim
  * statement's start in the server (the task's {@code started_at}), so the difference is the

@@ -132,7 +132,8 @@ final class TaskDbBench {
             out.put("pool_connections", BenchDatabase.POOL_SIZE);
             out.put("plan_cache_mode", BenchDatabase.PLAN_CACHE_MODE);
             System.out.println("taskdb: PostgreSQL " + db.serverVersion() + " (database " + BenchDatabase.NAME
-                    + ", pool of " + BenchDatabase.POOL_SIZE + ", plan_cache_mode " + BenchDatabase.PLAN_CACHE_MODE + "), db-scheduler " + DbSchedulerAnchor.version()
+                    + ", pool of " + BenchDatabase.POOL_SIZE + ", plan_cache_mode " + BenchDatabase.PLAN_CACHE_MODE
+                    + "), db-scheduler " + DbSchedulerAnchor.version()
                     + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; cells " + o.cells()
                     + (o.quick() ? " (quick)" : ""));
             DbSchedulerAnchor anchor = new DbSchedulerAnchor(db);
@@ -1187,7 +1188,8 @@ final class TaskDbBench {
         double capacity = (saturated.completed.get() - c0) * 1e9 / (System.nanoTime() - s0);
         saturated.finish(30_000);
         // -Dbench.soak_rate=N offers N tasks/s instead: two runs then compare at the same load.
-        double rate = Integer.getInteger("bench.soak_rate", 0) > 0 ? Integer.getInteger("bench.soak_rate") : 0.7 * capacity;
+        int fixedRate = Integer.getInteger("bench.soak_rate", 0);
+        double rate = fixedRate > 0 ? fixedRate : 0.7 * capacity;
         System.out.printf("  capacity %.0f tasks/s; offering %.0f tasks/s%n", capacity, rate);
 
         Map<String, Object> out = new LinkedHashMap<>();

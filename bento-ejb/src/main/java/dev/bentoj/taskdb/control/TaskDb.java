@@ -71,11 +71,24 @@ import java.util.function.Consumer;
  * ({@link #reapExpiredLeases}, one instance at a time by an advisory lock) every second or so,
  * and retention ({@link #pruneFinishedJobs}) now and then. Thread-safe; claims of one instance
  * run one statement at a time, in arrival order. Give the pool's connections
- * {@code plan_cache_mode=force_custom_plan}, as the server's pool does (bento-web's
- * {@code Database} says why): generic plans cached while the tables were small scan them whole
- * once they have grown.
+ * {@link #CONNECTION_OPTIONS}.
  */
 public final class TaskDb implements AutoCloseable {
+
+    /**
+     * How the scheduler's connections plan prepared statements: at every execution, for the
+     * tables as they are now. By default PostgreSQL's plan cache switches a prepared statement to
+     * one generic plan after five executions when that plan looks cheaper, and keeps it until the
+     * tables' statistics change. Made while tasks was nearly empty (after the benchmark's
+     * TRUNCATE; a new cluster, or one that retention emptied, starts the same way), those plans
+     * scan whole tables once the queue has grown: a completion's release of dependents read all
+     * of tasks (8,291 pages, 52 ms), and the soak fell behind at a load custom plans keep up with.
+     * The claim was planned at every execution anyway.
+     */
+    public static final String PLAN_CACHE_MODE = "force_custom_plan";
+
+    /** pgjdbc's {@code options} for a TaskDB pool (the server's, the benchmarks', the tests'). */
+    public static final String CONNECTION_OPTIONS = "-c plan_cache_mode=" + PLAN_CACHE_MODE;
 
     /** Errors are cut to this many characters before they are stored (upstream: 1024). */
     static final int MAX_ERROR_CHARS = 4000;

@@ -4,8 +4,8 @@ package dev.bentoj.taskdb.control;
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
  * Stream rows are always reached through an index: every update of a stream row names the
  * rows its stream_locks CTE locked, {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))}
- * (which also runs that CTE first), and claims find the
- * streams of their worker types through streams_by_worker_type. The table holds one live row per
+ * (which also runs that CTE first), and claims find the streams of their worker types through
+ * streams_by_worker_type. The table holds one live row per
  * user and type but is rewritten by every claim and completion; when a snapshot keeps pruning
  * from keeping up (an ANALYZE of the big tasks table, a long transaction) it grows by thousands
  * of pages, and a plan that scanned it (the planner's choice for the joins) made every claim and
@@ -169,9 +169,9 @@ final class TaskSql {
      * </ol>
      * The decision reads the running counters of the statement's snapshot; one claim statement
      * in flight per instance ({@code TaskDb.claim}) makes every claim of an instance see the one
-     * before it. Locking the stream rows first, to decide on their latest versions, made
-     * completions wait for claims and cost about a third of the drain's throughput, without
-     * improving the 2:1 shares (1.88 against 1.93 in the concurrent fairness test, machine loaded).
+     * before it. (Locking the stream rows first, to decide on their latest versions, made
+     * completions wait for claims: the drain lost about a third in a quick A/B on a loaded
+     * machine, and the 2:1 shares did not improve.)
      * Parameters: max, worker types (text[]), max, worker id.
      */
     static final String CLAIM = """
@@ -248,7 +248,7 @@ final class TaskSql {
                     readied_low = CASE WHEN st.claim_from_version = c.claim_from_version
                                        THEN NULL ELSE st.readied_low END,
                     claim_from_version = st.claim_from_version
-                        + CASE WHEN st.claim_from_version = c.claim_from_version THEN 1 ELSE 0 END
+                        + (st.claim_from_version = c.claim_from_version)::int
                 FROM delta d
                 JOIN next_from nf ON nf.stream_id = d.stream_id
                 JOIN candidates c ON c.stream_id = d.stream_id

@@ -145,6 +145,7 @@ final class TestDatabase implements AutoCloseable, BeforeAllCallback, BeforeEach
         ds.setDatabaseName(database);
         ds.setUser("postgres");
         ds.setApplicationName("bento-taskdb-test");
+        ds.setOptions(TaskDb.CONNECTION_OPTIONS); // plans as on the server's pool
         return ds;
     }
 

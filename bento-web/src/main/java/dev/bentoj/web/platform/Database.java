@@ -1,5 +1,6 @@
 package dev.bentoj.web.platform;
 
+import dev.bentoj.taskdb.control.TaskDb;
 import dev.bentoj.taskdb.control.TaskDbSchema;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -46,13 +47,8 @@ import java.util.logging.Logger;
                 "fish.payara.max-wait-time-in-millis=10000",
                 // pgjdbc: give up on an unreachable server after 5 s (the readiness check uses it).
                 "connectTimeout=5",
-                // Plan every execution for the tables as they are now. PostgreSQL's plan cache
-                // switches a prepared statement to one generic plan after five executions when
-                // that plan looks cheaper, and keeps it until the tables' statistics change. Made
-                // while tasks was nearly empty (a new cluster, or one that retention had emptied),
-                // those plans scan whole tables (a completion's release of dependents read all of
-                // tasks: 8,291 pages, 52 ms) and stay while the queue grows to millions of rows.
-                "options=-c plan_cache_mode=force_custom_plan",
+                // Custom plans at every execution (TaskDb.PLAN_CACHE_MODE says why).
+                "options=" + TaskDb.CONNECTION_OPTIONS,
         })
 @Startup
 @Singleton
