@@ -83,7 +83,8 @@ public final class TaskDb implements AutoCloseable {
      * TRUNCATE; a new cluster, or one that retention emptied, starts the same way), those plans
      * scan whole tables once the queue has grown: a completion's release of dependents read all
      * of tasks (8,291 pages, 52 ms), and the soak fell behind at a load custom plans keep up with.
-     * The claim was planned at every execution anyway.
+     * The claim is the exception: it is planned once per connection, always through indexes
+     * ({@code V7__claim_function.sql}), because an idle worker's wake-up waits for it.
      */
     public static final String PLAN_CACHE_MODE = "force_custom_plan";
 
@@ -442,8 +443,7 @@ public final class TaskDb implements AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement(TaskSql.CLAIM)) {
                 ps.setInt(1, max);
                 ps.setArray(2, c.createArrayOf("text", typeIds));
-                ps.setInt(3, max);
-                ps.setString(4, workerId);
+                ps.setString(3, workerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         claims.add(new TaskClaim(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),

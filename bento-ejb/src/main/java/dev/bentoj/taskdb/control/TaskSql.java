@@ -132,133 +132,20 @@ final class TaskSql {
             """;
 
     /**
-     * The claim, in one statement and one round trip.
-     * <ol>
-     * <li>{@code candidates}: for each stream of the requested types, the head of its ready queue
-     * (at most {@code max} rows of the partial index, not yet locked): how many tasks it could
-     * give and how old its oldest job is. Streams without claimable work drop out.</li>
-     * <li>{@code slots}/{@code quota}: water-filling. The k-th task a stream would give in this
-     * claim is ranked by the stream's running count after k more: first the slots still inside a
-     * reservation (tier 0, by fraction of the reservation used), then the rest by
-     * (running - reserved) / multiplier; ties go to the stream with the older job. The best
-     * {@code max} slots say how many tasks each stream gives, so one batch claim is as fair as
-     * {@code max} single claims.</li>
-     * <li>{@code picked}: lock exactly that many ready tasks per stream, oldest job then task
-     * order, FOR NO KEY UPDATE SKIP LOCKED: concurrent claimers never wait on each other and never get
-     * the same row (a row another claim holds is skipped; one it has just claimed fails the
-     * re-check of state = 'ready').</li>
-     * <li>{@code claimed}: running, attempt + 1 (the fencing token), lease = now + timeout. The
-     * rows are addressed by the ctid of the version locked above (a TID scan; a join on the key
-     * let the planner hash the whole table). A row that another transaction changed after this
-     * statement's snapshot would be locked in a version the snapshot cannot see and then left
-     * alone here; but a ready row can only change by being claimed or cancelled, which fails
-     * the re-check above. Either way the counters follow {@code claimed}, so they stay exact.</li>
-     * <li>{@code next_from}: where the stream's next claim starts reading (see
-     * {@code V4__claim_from.sql}): the first task of this statement's snapshot that is ready
-     * (in back-off or not) and was not taken here; past the last one taken if none is. Both
-     * scans above start there too, so a claim never re-reads the dead entries its predecessors
-     * left, even when a long transaction keeps vacuum from removing them.</li>
-     * <li>{@code counted}: the streams' running counters, exact, in the same transaction; stream
-     * rows are locked in id order first ({@code stream_locks}), as in every statement that
-     * changes several streams, so that two of them can never deadlock on each other. Task rows
-     * are all taken before (the GROUP BY in {@code delta} consumes {@code claimed} first).
-     * claim_from becomes next_from, or the least key made ready since the snapshot (readied_low,
-     * read from the row's latest version) if that is lower; unless another instance's claim
-     * moved it since this statement's snapshot ({@code V5__claim_from_version.sql}): then it
-     * stays where that claim put it.</li>
-     * </ol>
-     * The decision reads the running counters of the statement's snapshot; one claim statement
-     * in flight per instance ({@code TaskDb.claim}) makes every claim of an instance see the one
-     * before it. (Locking the stream rows first, to decide on their latest versions, made
-     * completions wait for claims: the drain lost about a third in a quick A/B on a loaded
-     * machine, and the 2:1 shares did not improve.)
-     * Parameters: max, worker types (text[]), max, worker id.
+     * The claim, in one statement and one round trip: fair across streams (reservations, then
+     * running / multiplier, then oldest job), ready rows locked with SKIP LOCKED, running,
+     * fenced by attempt + 1, the streams' counters and claim_from updated in the same
+     * transaction. The statement is the function {@code taskdb_claim} of
+     * {@code db/migration/V7__claim_function.sql}, which explains it step by step and says why
+     * it lives there: its plan is made once per connection, not at every claim.
+     * Parameters: max, worker types (text[]), worker id.
      */
     static final String CLAIM = """
-            WITH candidates AS (
-                SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier, st.claim_from,
-                       st.claim_from_version, head.oldest_job_seq, head.available
-                FROM streams st
-                CROSS JOIN LATERAL (
-                    SELECT min(r.job_seq) AS oldest_job_seq, count(*)::int AS available
-                    FROM (SELECT t.job_seq FROM tasks t
-                          WHERE t.stream_id = st.id AND t.state = 'ready' AND t.not_before <= now()
-                            AND (t.job_seq, t.seq) >= (st.claim_from[1], st.claim_from[2])
-                          ORDER BY t.job_seq, t.seq
-                          LIMIT ?) r
-                ) head
-                WHERE st.worker_type = ANY (?::text[]) AND head.available > 0
-            ), slots AS (
-                SELECT c.stream_id, c.oldest_job_seq,
-                       CASE WHEN c.running + k < c.reserved THEN 0 ELSE 1 END AS tier,
-                       CASE WHEN c.running + k < c.reserved
-                            THEN (c.running + k)::float8 / c.reserved
-                            ELSE (c.running + k - c.reserved) / c.multiplier END AS share
-                FROM candidates c CROSS JOIN LATERAL generate_series(0, c.available - 1) AS k
-            ), quota AS (
-                SELECT best.stream_id, count(*)::int AS n
-                FROM (SELECT s.stream_id FROM slots s
-                      ORDER BY s.tier, s.share, s.oldest_job_seq, s.stream_id
-                      LIMIT ?) best
-                GROUP BY best.stream_id
-            ), picked AS (
-                SELECT p.ctid AS row_id
-                FROM quota q
-                JOIN candidates c ON c.stream_id = q.stream_id
-                CROSS JOIN LATERAL (
-                    SELECT t.ctid FROM tasks t
-                    WHERE t.stream_id = q.stream_id AND t.state = 'ready' AND t.not_before <= now()
-                      AND (t.job_seq, t.seq) >= (c.claim_from[1], c.claim_from[2])
-                    ORDER BY t.job_seq, t.seq
-                    LIMIT q.n
-                    FOR NO KEY UPDATE SKIP LOCKED
-                ) p
-            ), claimed AS (
-                UPDATE tasks t
-                SET state = 'running', attempt = t.attempt + 1, worker_id = ?, started_at = now(),
-                    lease_expires_at = now() + make_interval(secs => t.timeout_seconds)
-                WHERE t.ctid = ANY (ARRAY(SELECT row_id FROM picked))
-                RETURNING t.job_id, t.task_id, t.attempt, t.worker_type, t.payload::text AS payload,
-                          t.lease_expires_at, t.timeout_seconds, t.max_attempts, t.stream_id,
-                          t.job_seq, t.seq
-            ), delta AS (
-                SELECT stream_id, count(*)::int AS n, max(ARRAY[job_seq, seq]) AS last_taken
-                FROM claimed GROUP BY stream_id
-            ), next_from AS (
-                SELECT d.stream_id,
-                       CASE WHEN nx.seq IS NULL THEN d.last_taken ELSE ARRAY[nx.job_seq, nx.seq] END AS k
-                FROM delta d
-                JOIN candidates c ON c.stream_id = d.stream_id
-                LEFT JOIN LATERAL (
-                    SELECT t.job_seq, t.seq FROM tasks t
-                    WHERE t.stream_id = d.stream_id AND t.state = 'ready'
-                      AND (t.job_seq, t.seq) >= (c.claim_from[1], c.claim_from[2])
-                      AND t.seq NOT IN (SELECT k.seq FROM claimed k)
-                    ORDER BY t.job_seq, t.seq
-                    LIMIT 1
-                ) nx ON true
-            ), stream_locks AS (
-                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
-                ORDER BY st.id FOR NO KEY UPDATE OF st
-            ), counted AS (
-                UPDATE streams st
-                SET running = st.running + d.n,
-                    claim_from = CASE WHEN st.claim_from_version = c.claim_from_version
-                                      THEN LEAST(nf.k, st.readied_low) ELSE st.claim_from END,
-                    readied_low = CASE WHEN st.claim_from_version = c.claim_from_version
-                                       THEN NULL ELSE st.readied_low END,
-                    claim_from_version = st.claim_from_version
-                        + (st.claim_from_version = c.claim_from_version)::int
-                FROM delta d
-                JOIN next_from nf ON nf.stream_id = d.stream_id
-                JOIN candidates c ON c.stream_id = d.stream_id
-                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
-            )
             SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
                    max_attempts
-            FROM claimed
-            ORDER BY job_seq, seq
+            FROM taskdb_claim(?, ?::text[], ?)
             """;
+
 
     /**
      * Extends the lease of the current attempt (and only of it: the attempt and state = 'running'

@@ -98,8 +98,7 @@ class ClaimFromRaceTest {
         try (PreparedStatement ps = c.prepareStatement(TaskSql.CLAIM)) {
             ps.setInt(1, 1);
             ps.setArray(2, c.createArrayOf("text", new String[] {EXEC.id()}));
-            ps.setInt(3, 1);
-            ps.setString(4, worker);
+            ps.setString(3, worker);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     taken.add(rs.getString("task_id"));
@@ -112,7 +111,7 @@ class ClaimFromRaceTest {
     private static void awaitClaimWaitingForALock() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                + " AND query LIKE '%WITH candidates%'") == 0) {
+                + " AND query LIKE '%taskdb_claim%'") == 0) {
             assertTrue(System.nanoTime() < deadline, "claim B never waited for the stream row");
             Thread.sleep(10);
         }
