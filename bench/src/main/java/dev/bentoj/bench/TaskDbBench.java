@@ -810,7 +810,7 @@ final class TaskDbBench {
             Crew sampler = Crew.start(1, "fair-sampler", w -> {
                 while (!stop2.get() && count(completed, c) < share * 9 / 10) {
                     try (Connection conn = db.dataSource().getConnection(); Statement st = conn.createStatement();
-                         ResultSet rs = st.executeQuery("SELECT user_id, running FROM streams"
+                         ResultSet rs = st.executeQuery("SELECT user_id, running FROM stream_counts"
                                  + " WHERE user_id IN ('C', 'D') AND worker_type = 'prove'")) {
                         while (rs.next()) {
                             long[] sum = sampled.computeIfAbsent(rs.getString(1), k -> new long[2]);

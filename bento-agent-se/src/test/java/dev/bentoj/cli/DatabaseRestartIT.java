@@ -305,7 +305,7 @@ class DatabaseRestartIT {
             assertEquals(0, queryLong(c, "SELECT count(*) FROM jobs WHERE state <> 'succeeded' OR remaining <> 0"));
             assertEquals(jobs.size(), queryLong(c, "SELECT count(*) FROM jobs"), "jobs nobody created");
             assertEquals(0, queryLong(c, "SELECT count(*) FROM tasks WHERE state <> 'done'"));
-            assertEquals(0, queryLong(c, "SELECT coalesce(sum(running), 0) FROM streams"), "stream counters exact");
+            assertEquals(0, queryLong(c, "SELECT coalesce(sum(running), 0) FROM stream_counts"), "stream counters exact");
             assertEquals(0, queryLong(c, """
                     SELECT count(*) FROM task_deps d
                     JOIN tasks pre ON pre.job_id = d.job_id AND pre.task_id = d.pre_task_id

@@ -36,7 +36,7 @@ public final class Streams {
 
     /** A user's streams, whatever exists of them. */
     private static final String STREAMS_OF = """
-            SELECT worker_type, reserved, multiplier, running FROM streams WHERE user_id = ?
+            SELECT worker_type, reserved, multiplier, running FROM stream_counts WHERE user_id = ?
             """;
 
     /**

@@ -353,7 +353,7 @@ public final class TaskDb implements AutoCloseable {
                 ps.setLong(1, jobSeq);
                 ps.setArray(2, c.createArrayOf("bigint", leastReadySeq.keySet().toArray()));
                 ps.setArray(3, c.createArrayOf("bigint", leastReadySeq.values().toArray()));
-                ps.executeUpdate();
+                ps.execute(); // one row: the check that the current generations were updated
             }
         }
         return inserted;
@@ -683,7 +683,7 @@ public final class TaskDb implements AutoCloseable {
                     ps.setLong(1, task.jobSeq);
                     ps.setLong(2, task.seq);
                     ps.setLong(3, task.streamId);
-                    ps.executeUpdate();
+                    ps.execute();
                 }
                 requeuedType[0] = task.type;
                 requeuedAfter[0] = backoff;

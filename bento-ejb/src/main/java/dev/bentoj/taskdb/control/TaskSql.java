@@ -26,6 +26,16 @@ final class TaskSql {
     private TaskSql() {
     }
 
+    /**
+     * The current generation of the counters of stream {@code streamId} (a column of the outer
+     * query), for a LATERAL join: the newest, found by a backward scan of the primary key, which
+     * never reads older generations' versions ({@code V8__stream_counter_generations.sql}).
+     */
+    private static String generationOf(String streamId) {
+        return "SELECT sc.gen FROM stream_counters sc WHERE sc.stream_id = " + streamId
+                + " ORDER BY sc.gen DESC LIMIT 1";
+    }
+
     /** Creates a running job; its seq orders it among all jobs (oldest first). */
     static final String INSERT_JOB = """
             INSERT INTO jobs (user_id) VALUES (?)
@@ -108,16 +118,25 @@ final class TaskSql {
      */
     static final String LOWER_CLAIM_FROM = """
             WITH readied AS (
-                SELECT r.stream_id, ARRAY[?::bigint, r.seq] AS k
+                SELECT r.stream_id, ARRAY[?::bigint, r.seq] AS k, cur.gen
                 FROM unnest(?::bigint[], ?::bigint[]) AS r(stream_id, seq)
+                CROSS JOIN LATERAL (""" + generationOf("r.stream_id") + """
+                ) cur
             ), stream_locks AS (
-                SELECT st.id FROM streams st JOIN readied r ON r.stream_id = st.id
-                ORDER BY st.id FOR NO KEY UPDATE OF st
+                SELECT sc.stream_id FROM stream_counters sc
+                JOIN readied r ON r.stream_id = sc.stream_id AND r.gen = sc.gen
+                WHERE NOT sc.retired
+                ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
+            ), lowered AS (
+                UPDATE stream_counters sc
+                SET claim_from = LEAST(sc.claim_from, r.k), readied_low = LEAST(sc.readied_low, r.k),
+                    updates = sc.updates + 1
+                FROM readied r
+                WHERE sc.stream_id = r.stream_id AND sc.gen = r.gen AND NOT sc.retired
+                  AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
+                RETURNING sc.stream_id
             )
-            UPDATE streams st
-            SET claim_from = LEAST(st.claim_from, r.k), readied_low = LEAST(st.readied_low, r.k)
-            FROM readied r
-            WHERE st.id = r.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
+            SELECT taskdb_counted((SELECT count(*) FROM lowered), (SELECT count(*) FROM readied))
             """;
 
     /** The dependency edges of the new tasks, from two parallel arrays (pre, post). */
@@ -221,18 +240,28 @@ final class TaskSql {
                       UNION ALL
                       SELECT stream_id, 0, ARRAY[job_seq, seq] FROM released WHERE state = 'ready') s
                 GROUP BY stream_id
+            ), current AS (
+                SELECT d.stream_id, d.n, d.readied, cur.gen
+                FROM delta d CROSS JOIN LATERAL (""" + generationOf("d.stream_id") + """
+                ) cur
             ), stream_locks AS (
-                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
-                ORDER BY st.id FOR NO KEY UPDATE OF st
+                SELECT sc.stream_id FROM stream_counters sc
+                JOIN current d ON d.stream_id = sc.stream_id AND d.gen = sc.gen
+                WHERE NOT sc.retired
+                ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
             ), freed AS (
-                UPDATE streams st
-                SET running = st.running - d.n,
-                    claim_from = LEAST(st.claim_from, d.readied),
-                    readied_low = LEAST(st.readied_low, d.readied)
-                FROM delta d
-                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
+                UPDATE stream_counters sc
+                SET running = sc.running - d.n,
+                    claim_from = LEAST(sc.claim_from, d.readied),
+                    readied_low = LEAST(sc.readied_low, d.readied),
+                    updates = sc.updates + 1
+                FROM current d
+                WHERE sc.stream_id = d.stream_id AND sc.gen = d.gen AND NOT sc.retired
+                  AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
+                RETURNING sc.stream_id
             )
             SELECT 'done' AS kind, job_id::text AS a, task_id AS b FROM done
+            WHERE taskdb_counted((SELECT count(*) FROM freed), (SELECT count(*) FROM current))
             UNION ALL
             SELECT 'ready', worker_type, NULL FROM released WHERE state = 'ready'
             UNION ALL
@@ -279,12 +308,21 @@ final class TaskSql {
      * readied_low come down to. Parameters: job_seq, seq (the key), stream id.
      */
     static final String RELEASE_REQUEUED_SLOT = """
-            WITH readied AS (SELECT ARRAY[?::bigint, ?::bigint] AS k)
-            UPDATE streams
-            SET running = running - 1,
-                claim_from = LEAST(claim_from, readied.k), readied_low = LEAST(readied_low, readied.k)
-            FROM readied
-            WHERE id = ?
+            WITH readied AS (
+                SELECT ARRAY[?::bigint, ?::bigint] AS k, r.stream_id, cur.gen
+                FROM (SELECT ?::bigint AS stream_id) r
+                CROSS JOIN LATERAL (""" + generationOf("r.stream_id") + """
+                ) cur
+            ), released AS (
+                UPDATE stream_counters sc
+                SET running = sc.running - 1,
+                    claim_from = LEAST(sc.claim_from, r.k), readied_low = LEAST(sc.readied_low, r.k),
+                    updates = sc.updates + 1
+                FROM readied r
+                WHERE sc.stream_id = r.stream_id AND sc.gen = r.gen AND NOT sc.retired
+                RETURNING sc.stream_id
+            )
+            SELECT taskdb_counted((SELECT count(*) FROM released), 1)
             """;
 
     /**
@@ -323,15 +361,24 @@ final class TaskSql {
                       UNION ALL
                       SELECT v FROM (VALUES (?::bigint)) AS failed(v) WHERE v IS NOT NULL) slots
                 GROUP BY stream_id
+            ), current AS (
+                SELECT d.stream_id, d.n, cur.gen
+                FROM delta d CROSS JOIN LATERAL (""" + generationOf("d.stream_id") + """
+                ) cur
             ), stream_locks AS (
-                SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
-                ORDER BY st.id FOR NO KEY UPDATE OF st
+                SELECT sc.stream_id FROM stream_counters sc
+                JOIN current d ON d.stream_id = sc.stream_id AND d.gen = sc.gen
+                WHERE NOT sc.retired
+                ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
             ), freed AS (
-                UPDATE streams st SET running = st.running - d.n
-                FROM delta d
-                WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
+                UPDATE stream_counters sc SET running = sc.running - d.n, updates = sc.updates + 1
+                FROM current d
+                WHERE sc.stream_id = d.stream_id AND sc.gen = d.gen AND NOT sc.retired
+                  AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
+                RETURNING sc.stream_id
             )
-            SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM cancelled) AS cancelled
+            SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM cancelled) AS cancelled,
+                   taskdb_counted((SELECT count(*) FROM freed), (SELECT count(*) FROM current))
             """;
 
     /**
@@ -475,7 +522,7 @@ final class TaskSql {
      */
     static final String READY_COUNTS = """
             SELECT s.worker_type, count(*)::bigint AS n
-            FROM streams s
+            FROM stream_counts s
             JOIN tasks t ON t.stream_id = s.id AND t.state = 'ready'
                         AND (t.job_seq, t.seq) >= (s.claim_from[1], s.claim_from[2])
             GROUP BY s.worker_type

@@ -186,7 +186,7 @@ class DatabaseFaultTest {
             }
         }
         assertEquals(total, done, "no task lost");
-        assertEquals(0, db.queryLong("SELECT coalesce(sum(running), 0) FROM streams"), "stream counters exact");
+        assertEquals(0, db.queryLong("SELECT coalesce(sum(running), 0) FROM stream_counts"), "stream counters exact");
         assertEquals(0, db.queryLong("SELECT count(*) FROM tasks WHERE state <> 'done'"));
     }
 

@@ -295,7 +295,7 @@ class MultiInstanceTest {
             assertEquals(TaskState.READY, t.state());
             assertEquals(1, t.attempt(), "requeued once, not claimed again");
         }
-        assertEquals(0, db.queryLong("SELECT running FROM streams WHERE user_id = 'alice'"));
+        assertEquals(0, db.queryLong("SELECT running FROM stream_counts WHERE user_id = 'alice'"));
         assertFalse(listenerA.sessions() > 1 || listenerB.sessions() > 1, "listeners stayed connected");
     }
 }

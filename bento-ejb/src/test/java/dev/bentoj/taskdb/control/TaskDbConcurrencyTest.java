@@ -114,7 +114,7 @@ class TaskDbConcurrencyTest {
         assertEquals(TASKS, completed.get());
         assertEquals(TASKS, db.queryLong("SELECT count(*) FROM tasks WHERE state = 'done' AND attempt = 1"));
         assertEquals(jobs.size(), db.queryLong("SELECT count(*) FROM jobs WHERE state = 'succeeded' AND remaining = 0"));
-        assertEquals(0, db.queryLong("SELECT coalesce(sum(running), 0) FROM streams"));
+        assertEquals(0, db.queryLong("SELECT coalesce(sum(running), 0) FROM stream_counts"));
         assertTrue(taskDb.claim("late", Set.of(WorkerType.values()), 10).isEmpty());
     }
 }

@@ -73,7 +73,7 @@ class TaskDbTest {
     }
 
     private long streamRunning() {
-        return db.queryLong("SELECT coalesce(sum(running), 0) FROM streams");
+        return db.queryLong("SELECT coalesce(sum(running), 0) FROM stream_counts");
     }
 
     @Test
