@@ -1203,7 +1203,7 @@ final class TaskDbBench {
         long mid = System.nanoTime();
         long completedMid = load.completed.get();
         long producedMid = load.produced.get();
-        Map<String, Object> deadClean = db.deadTuples("tasks", "jobs", "streams");
+        Map<String, Object> deadClean = db.deadTuples("tasks", "jobs", "stream_counters");
         long end;
         long completedEnd;
         long producedEnd;
@@ -1219,7 +1219,7 @@ final class TaskDbBench {
             completedEnd = load.completed.get();
             producedEnd = load.produced.get();
             Thread.sleep(1100); // statistics reach pg_stat_user_tables within a second
-            deadHeld = db.deadTuples("tasks", "jobs", "streams");
+            deadHeld = db.deadTuples("tasks", "jobs", "stream_counters");
             held.rollback();
         }
         load.finish(o.quick() ? 10_000 : 30_000);

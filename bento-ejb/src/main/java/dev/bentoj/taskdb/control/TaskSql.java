@@ -2,22 +2,23 @@ package dev.bentoj.taskdb.control;
 
 /**
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
- * Stream rows are always reached through an index: every update of a stream row names the
- * rows its stream_locks CTE locked, {@code st.id = ANY (ARRAY(SELECT id FROM stream_locks))}
- * (which also runs that CTE first), and claims find the streams of their worker types through
- * streams_by_worker_type. The table holds one live row per
- * user and type but is rewritten by every claim and completion; when a snapshot keeps pruning
- * from keeping up (an ANALYZE of the big tasks table, a long transaction) it grows by thousands
- * of pages, and a plan that scanned it (the planner's choice for the joins) made every claim and
- * completion slower by the page, for good (V4__claim_from.sql has the figures).
+ * A stream's hot counters (running, claim_from, readied_low) live in generations of
+ * stream_counters ({@code V8__stream_counter_generations.sql}): a statement reads the current
+ * generation in its snapshot ({@link #generationOf}), locks it (its stream_locks CTE, in
+ * stream order), updates it only if it is still current, and calls {@code taskdb_counted} to
+ * raise a serialization failure (retried by TaskDb) if a rotation got in between. Counter rows
+ * are always reached through the primary key; the stream rows themselves, no longer rewritten,
+ * are found by claims through streams_by_worker_type. A plan that scanned a rewritten table
+ * while a snapshot kept pruning from keeping up made every claim and completion slower by the
+ * page, for good (V4__claim_from.sql has the figures).
  * Schema and invariants: {@code db/migration/V1__taskdb.sql}; retention and storage settings:
  * {@code V3__retention_and_churn.sql}.
  *
  * <p>Locking discipline, which is what keeps these statements free of lost updates and (almost)
  * of deadlocks: anything that changes a job's DAG or finishes one of its tasks first locks the
- * job row ({@link #LOCK_JOB}, {@link #LOCK_JOBS}), then task rows, and takes stream rows last,
- * just before commit. Claims take only ready task rows (with SKIP LOCKED, so they never wait on
- * them) and then stream rows. Because the job lock is taken in a statement of its own, every
+ * job row ({@link #LOCK_JOB}, {@link #LOCK_JOBS}), then task rows, and takes stream counter
+ * rows last, just before commit. Claims take only ready task rows (with SKIP LOCKED, so they
+ * never wait on them) and then stream counter rows. Because the job lock is taken in a statement of its own, every
  * statement after it sees all the job's committed edges: a completion can never miss a
  * dependent created concurrently (upstream's "stuck pending" tasks).
  */
@@ -58,9 +59,9 @@ final class TaskSql {
             """;
 
     /**
-     * Makes sure the user has a stream for each worker type (only on a cache miss). DO NOTHING
-     * (not DO UPDATE) so that an existing stream row is not locked: it is the row every claim of
-     * that user rewrites.
+     * Makes sure the user has a stream for each worker type (only on a cache miss); a trigger
+     * gives each new stream its first counter generation. DO NOTHING (not DO UPDATE) so that an
+     * existing stream row is not locked.
      */
     static final String ENSURE_STREAMS = """
             INSERT INTO streams (user_id, worker_type)
@@ -112,9 +113,9 @@ final class TaskSql {
     /**
      * Tasks of these streams became ready with these keys (the least per stream): each stream's
      * claim_from and readied_low come down to it if higher (V4__claim_from.sql says why both).
-     * Stream rows locked in id order, last in the transaction, as everywhere. The tasks are one
-     * job's, so they share its job_seq. Parameters: job_seq, stream ids (bigint[]), the least
-     * new ready task seq of each (bigint[]).
+     * Counter rows locked in stream order, last in the transaction, as everywhere; returns one
+     * row, the generation check. The tasks are one job's, so they share its job_seq.
+     * Parameters: job_seq, stream ids (bigint[]), the least new ready task seq of each (bigint[]).
      */
     static final String LOWER_CLAIM_FROM = """
             WITH readied AS (
@@ -156,7 +157,8 @@ final class TaskSql {
      * fenced by attempt + 1, the streams' counters and claim_from updated in the same
      * transaction. The statement is the function {@code taskdb_claim} of
      * {@code db/migration/V7__claim_function.sql}, which explains it step by step and says why
-     * it lives there: its plan is made once per connection, not at every claim.
+     * it lives there: its plan is made once per connection, not at every claim; V8 moved its
+     * counters to generations.
      * Parameters: max, worker types (text[]), worker id.
      */
     static final String CLAIM = """
@@ -303,9 +305,10 @@ final class TaskSql {
             """;
 
     /**
-     * A requeued task's running slot goes back to its stream (the only stream row the
+     * A requeued task's running slot goes back to its stream (the only counter row the
      * transaction touches), and the task is ready again with its old key, which claim_from and
-     * readied_low come down to. Parameters: job_seq, seq (the key), stream id.
+     * readied_low come down to; returns one row, the generation check. Parameters: job_seq, seq
+     * (the key), stream id.
      */
     static final String RELEASE_REQUEUED_SLOT = """
             WITH readied AS (
