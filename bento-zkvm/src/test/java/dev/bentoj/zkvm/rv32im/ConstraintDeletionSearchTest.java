@@ -53,7 +53,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * below the READ count, or a branch that now jumps: over the row that clears its register
  * (that row becomes padding, in place or after HALT moved up a row, or runs the jump to itself
  * that follows HALT in the code) or onto an ECALL word with rd = 1 that does what the ECALL after
- * it does.
+ * it does. A second, small guest ({@link #boundaryRun}) gives whole other runs, each the honest
+ * witness of another execution checked against that guest's honest public values (every row that
+ * differs): started at a trampoline to its second instruction (past a no-op) placed after its
+ * code (pre pc lo) or 64 KiB on (pre pc hi); or sent by its host word down another path of the same
+ * length that leaves the same registers and memory and halts at another address with the same
+ * high half (post pc lo) or 64 KiB on (post pc hi). Two more witnesses of that guest are built
+ * row by row ({@link #earlyPageOut}, {@link #hostWriteFirst}): a copy of a page-out row put
+ * before it, reading early (page-out timestamp), and a host-write row without a READ put first,
+ * writing 0 into a zero word, with every row after it a row down and its timestamps 8 later
+ * (first no host write).
  *
  * <p>What the search does not isolate, and why:
  * <ul>
@@ -73,20 +82,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page-out terms of a listed page;
  * <li>ecall a1 slot s2: implied by the page list. With the other slot bytes fixed, s2 ≠ 255
  * addresses a byte in [0xFF00_002C, 0xFFFF_002C), on no guest page and not the system page,
- * which no listed page can hold, so nothing balances the access;
- * <li>page-out timestamp: 64 page-out rows per page are the final readers of its 256 words, so
- * each needs tsb = T_END; a bad witness needs an extra page-out row reading early, which moves
- * the timestamps of every padding row;
- * <li>first no host write, pre pc lo/hi, post pc lo/hi: a host-write row first, or another start
- * or end pc, moves every row or the pc of every page-out and padding row (tens of thousands of
- * rows); not attempted.
+ * which no listed page can hold, so nothing balances the access.
  * </ul>
  * The test pins the number found so that a constraint made vacuous by an edit shows up as a
  * regression.
  */
 class ConstraintDeletionSearchTest {
     /** Found on the current AIR; raise it when the search improves, never lower it. */
-    static final int FOUND_AT_LEAST = 260;
+    static final int FOUND_AT_LEAST = 266;
     /** Moves after the first change. */
     static final int DEPTH = Integer.getInteger("deletion.depth", 2);
     /** Checks every witness found in full (tables recounted, all LogUp sums): slow, for changes to the search. */
@@ -110,7 +113,24 @@ class ConstraintDeletionSearchTest {
             int[][] variant = SegmentWitness.build(o, other.result().journal(), air);
             search.splice(variant, DEPTH);
         }
+        // A whole other run of the boundary guest, checked against the honest run's public values:
+        // started at a trampoline past its no-op (same high half, or 64 KiB on), or steered by its
+        // host word to the HALT of another path (same high half, or 64 KiB on); then two witnesses
+        // built row by row from the honest one.
+        Proving.Run b = boundaryRun(TestPrograms.CODE_BASE, 0);
+        Segment bs = b.segments().get(0);
+        Rv32imAir bair = new Rv32imAir(SegmentWitness.pagesOf(bs));
+        int[][] bh = SegmentWitness.build(bs, b.result().journal(), bair);
+        Search boundary = new Search(bair, bh, new AirCheck(bair, AirCheck.copy(bh), SegmentProver.publicValues(bs, bair.pages())));
+        for (int[] v : new int[][] {{NEAR, 0}, {FAR, 0}, {TestPrograms.CODE_BASE, 1},
+            {TestPrograms.CODE_BASE, 2}}) {
+            Proving.Run other = boundaryRun(v[0], v[1]);
+            boundary.whole(SegmentWitness.build(other.segments().get(0), other.result().journal(), bair));
+        }
+        boundary.whole(earlyPageOut(bh, bair));
+        boundary.whole(hostWriteFirst(bh, bair, (TestPrograms.DATA_BASE + 0x100) / 4));
         found = search.names();
+        found.addAll(boundary.names());
         List<String> missing = new ArrayList<>();
         for (Constraint k : air.constraints()) {
             if (!found.contains(k.name())) {
@@ -119,7 +139,7 @@ class ConstraintDeletionSearchTest {
         }
         System.out.println("deletion search: " + found.size() + " of " + air.constraints().size()
                 + " constraints isolated (" + search.nodes() + " witnesses tried, "
-                + (System.nanoTime() - start) / 1_000_000 + " ms" + (VERIFY ? ", " + search.verified + " verified in full" : "")
+                + (System.nanoTime() - start) / 1_000_000 + " ms" + (VERIFY ? ", " + (search.verified + boundary.verified) + " verified in full" : "")
                 + "); not isolated: " + missing);
         assertTrue(found.size() >= FOUND_AT_LEAST, found.size() + " found, expected at least " + FOUND_AT_LEAST);
     }
@@ -209,6 +229,176 @@ class ConstraintDeletionSearchTest {
         c.add(addi(10, 0, 0)).add(li(11, TestPrograms.DATA_BASE)).add(addi(17, 0, 0)).add(beq(16, 0, 8))
                 .add(addi(16, 0, 0)).add(ecall()).add(jal(0, 0));
         return Proving.execute(TestPrograms.program(c, new byte[128]), INPUT, 16);
+    }
+
+    /** The boundary guest's second trampoline to E + 4, after its code (same high half as E). */
+    static final int NEAR = TestPrograms.CODE_BASE + 136;
+    /** The boundary guest's far code, 64 KiB after its entry: a trampoline back to E + 4 and a second HALT. */
+    static final int FAR = TestPrograms.CODE_BASE + 0x1_0000;
+
+    /**
+     * The boundary guest started at {@code entry}, its host word {@code choice}. From E: a no-op,
+     * a load that lists the far page, a READ of the host word into x16, which is then cleared in
+     * memory, and a branch on it to one of three paths of the same length that clear x16 and halt
+     * (exit 0, empty journal): 0 at HA, 1 at another address of the same high half, 2 at HA +
+     * 64 KiB (through a JAL). Started at a trampoline (a JAL to E + 4, at NEAR after the code or at
+     * FAR) it runs one JAL in place of the no-op and then the same rows; every run ends with the
+     * same registers and memory.
+     */
+    static Proving.Run boundaryRun(int entry, int choice) {
+        TestPrograms.Code c = new TestPrograms.Code();
+        int buffer = TestPrograms.DATA_BASE + 32;
+        c.add(addi(0, 0, 0)).add(li(15, FAR)).add(lw(0, 15, 0));
+        c.add(li(10, buffer)).add(li(11, 4)).add(li(17, 1)).add(ecall()).add(li(12, buffer)).add(lw(16, 12, 0))
+                .add(sw(0, 12, 0));
+        c.add(li(10, 0)).add(li(11, TestPrograms.DATA_BASE)).add(addi(17, 0, 0));
+        int p = c.here();
+        int ha = p + 48;
+        c.add(beq(16, 0, 32)).add(addi(16, 16, -1)).add(beq(16, 0, 12));
+        c.add(addi(16, 0, 0)).add(jal(0, ha + 0x1_0000 - (p + 16)));
+        c.add(addi(16, 0, 0)).add(addi(0, 0, 0)).add(ecall());
+        c.add(addi(16, 0, 0)).add(addi(0, 0, 0)).add(addi(0, 0, 0)).add(addi(0, 0, 0)).add(ecall()).add(jal(0, 0));
+        if (c.here() != NEAR) {
+            throw new IllegalStateException("the near trampoline moved to " + Integer.toHexString(c.here()));
+        }
+        c.add(jal(0, TestPrograms.CODE_BASE + 4 - NEAR));
+        dev.bentoj.zkvm.elf.Program image = TestPrograms.program(c);
+        java.nio.ByteBuffer far = java.nio.ByteBuffer.allocate(ha - TestPrograms.CODE_BASE + 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        far.putInt(0, jal(0, TestPrograms.CODE_BASE + 4 - FAR)).putInt(ha - TestPrograms.CODE_BASE, ecall())
+                .putInt(ha - TestPrograms.CODE_BASE + 4, jal(0, 0));
+        List<dev.bentoj.zkvm.elf.LoadSegment> segments = new ArrayList<>(image.segments());
+        segments.add(new dev.bentoj.zkvm.elf.LoadSegment(FAR, far.array(), far.capacity(), true));
+        byte[] input = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(choice).array();
+        return Proving.execute(new dev.bentoj.zkvm.elf.Program(entry, segments), input, 16);
+    }
+
+    /** Row {@code row} of {@code t} put in at {@code at}, the rows from there on one lower, the last one dropped. */
+    static int[][] insertRow(int[][] t, int at, int[] row) {
+        int[][] w = new int[t.length][];
+        for (int col = 0; col < t.length; col++) {
+            int[] c = new int[t[col].length];
+            System.arraycopy(t[col], 0, c, 0, at);
+            c[at] = row[col];
+            System.arraycopy(t[col], at, c, at + 1, c.length - at - 1);
+            w[col] = c;
+        }
+        return w;
+    }
+
+    static int[] rowOf(int[][] t, int i) {
+        int[] row = new int[t.length];
+        for (int col = 0; col < t.length; col++) {
+            row[col] = t[col][i];
+        }
+        return row;
+    }
+
+    /** Gap limbs of every slot of row r recomputed from its timestamps. */
+    static void regap(int[][] w, int r) {
+        for (int[] slot : Search.SLOTS) {
+            int gap = BabyBear.fromMont(w[Cols.TSB][r]) + slot[3] - BabyBear.fromMont(w[slot[0]][r]) - 1;
+            w[slot[1]][r] = BabyBear.toMont(gap & 2047);
+            w[slot[2]][r] = BabyBear.toMont(gap >>> 11);
+        }
+    }
+
+    /**
+     * A copy of the first page-out row put before it, reading early: at the timestamp the next
+     * execution row would have. The page-out row then reads what the copy left; the page-out
+     * block is a row longer, and the padding moves a row down (the last padding row dropped).
+     */
+    static int[][] earlyPageOut(int[][] h, Rv32imAir air) {
+        int x = 0;
+        while (h[Cols.PO][x] != BabyBear.ONE) {
+            x++;
+        }
+        int t0 = 8 * (x + 1);
+        int[] early = rowOf(h, x);
+        early[Cols.TSB] = BabyBear.toMont(t0);
+        early[Cols.PTS_X] = BabyBear.toMont(t0 + 3);
+        int[][] w = insertRow(h, x, early);
+        for (int[] slot : Search.SLOTS) {
+            if (slot[3] < 4) {
+                w[slot[0]][x + 1] = BabyBear.toMont(t0 + slot[3]);
+            }
+        }
+        regap(w, x);
+        regap(w, x + 1);
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /**
+     * A host-write row first, with no READ: it writes 0 into the zero word {@code word}, which only
+     * its page-out row reads. The rows after it move a row down (the last padding row dropped),
+     * execution timestamps 8 later, and every access's previous timestamp with them.
+     */
+    static int[][] hostWriteFirst(int[][] h, Rv32imAir air, long word) {
+        int n = h[0].length;
+        long tEnd = 8L * n;
+        int io = 0;
+        while (h[Cols.IOW][io] != BabyBear.ONE) {
+            io++;
+        }
+        int[] first = rowOf(h, io);
+        for (int col : new int[] {Cols.PC0Q, Cols.PC1, Cols.PC2, Cols.PC3, Cols.E4}) {
+            first[col] = h[col][0];
+        }
+        long pc = Search.pcOf(h, 0);
+        first[Cols.NP_LO] = BabyBear.toMont((int) (pc & 0xffff));
+        first[Cols.NP_HI] = BabyBear.toMont((int) (pc >>> 16));
+        first[Cols.TSB] = BabyBear.toMont(8);
+        first[Cols.REMAIN] = BabyBear.toMont(4);
+        long s = 4 * word;
+        int[] sb = {(int) (s & 255), (int) (s >>> 8 & 255), (int) (s >>> 16 & 255), (int) (s >>> 24)};
+        for (int j = 0; j < 4; j++) {
+            first[Cols.OH + j] = (sb[0] & 3) == j ? BabyBear.ONE : 0;
+            first[Cols.R2 + j] = 0;
+            first[Cols.W + j] = 0;
+            first[Cols.PV + j] = 0;
+        }
+        first[Cols.SQ] = BabyBear.toMont(sb[0] >> 2);
+        first[Cols.S1] = BabyBear.toMont(sb[1]);
+        first[Cols.S2] = BabyBear.toMont(sb[2]);
+        first[Cols.S3] = BabyBear.toMont(sb[3]);
+        first[Cols.Z] = 0;
+        first[Cols.ZI] = BabyBear.inv(BabyBear.toMont(sb[0] + sb[1] + sb[2] + sb[3]));
+        for (int[] slot : Search.SLOTS) {
+            first[slot[0]] = BabyBear.toMont(slot[3] < 4 ? 7 + slot[3] : 0);
+        }
+        int[][] w = insertRow(h, 0, first);
+        regap(w, 0);
+        for (int i = 1; i < n; i++) {
+            boolean po = w[Cols.PO][i] == BabyBear.ONE;
+            boolean kind = false;
+            for (int col = Cols.SEL; col < Cols.PO; col++) {
+                kind |= w[col][i] == BabyBear.ONE;
+            }
+            if (!kind && !po) {
+                continue;
+            }
+            if (!po) {
+                w[Cols.TSB][i] = BabyBear.add(w[Cols.TSB][i], BabyBear.toMont(8));
+            }
+            for (int[] slot : Search.SLOTS) {
+                long pts = BabyBear.fromMont(w[slot[0]][i]);
+                if (po ? pts > 0 && pts < tEnd : pts >= 7) {
+                    w[slot[0]][i] = BabyBear.toMont((int) pts + 8);
+                }
+            }
+            long quad = (Search.pcOf(w, i) / 4 + BabyBear.fromMont(w[Cols.OA_F][i])) % BabyBear.P;
+            if (po && quad == (word & ~3L)) {
+                int[] slot = Search.SLOTS[(int) (word & 3)];
+                if (w[slot[0]][i] != 0) {
+                    return h;
+                }
+                w[slot[0]][i] = BabyBear.toMont(12);
+            }
+            regap(w, i);
+        }
+        SegmentWitness.countLookups(w, air);
+        return w;
     }
 
     /** Offset from DATA_BASE of the seven host words that become registers (zero before the READ). */
@@ -528,6 +718,68 @@ class ConstraintDeletionSearchTest {
                 }
                 dfs(d);
                 undo(0);
+            }
+        }
+
+        /**
+         * The honest witness of a whole other run, checked against this trace's public values:
+         * every constraint that reads a cell that differs (the others hold as on the honest
+         * rows), the lookups of the rows that differ, and the MEM and HALT sums over them.
+         */
+        void whole(int[][] variant) {
+            if (variant[0].length != n) {
+                return;
+            }
+            // The columns that differ, per row: only constraints that read one of them can fail.
+            Map<Integer, List<Integer>> differ = new java.util.TreeMap<>();
+            for (int col = 0; col < variant.length; col++) {
+                for (int i = 0; i < n; i++) {
+                    if (variant[col][i] != orig[col][i]) {
+                        differ.computeIfAbsent(i, x -> new ArrayList<>()).add(col);
+                    }
+                }
+            }
+            Set<Integer> rows = differ.keySet();
+            Set<Integer> ks = new HashSet<>();
+            Set<Integer> tested = new java.util.TreeSet<>(rows);
+            for (int r : rows) {
+                tested.add((r - 1 + n) % n);
+            }
+            for (int i : tested) {
+                Set<Integer> reading = new java.util.TreeSet<>();
+                for (int col : differ.getOrDefault(i, List.of())) {
+                    for (int k : readsCurrent[col]) {
+                        reading.add(k);
+                    }
+                }
+                for (int col : differ.getOrDefault((i + 1) % n, List.of())) {
+                    for (int k : readsNext[col]) {
+                        reading.add(k);
+                    }
+                }
+                for (int k : reading) {
+                    if (violated(constraints.get(k), check.row(variant, i), i)) {
+                        ks.add(k);
+                    }
+                }
+                if (ks.size() > 1) {
+                    return;
+                }
+            }
+            Ext delta = Ext.ZERO;
+            for (int r : rows) {
+                if (!lookupsInTables(check.row(variant, r))) {
+                    return;
+                }
+                delta = delta.add(check.fractions(balanced, check.row(variant, r)))
+                        .sub(check.fractions(balanced, check.row(orig, r)));
+            }
+            if (ks.size() == 1 && delta.isZero()) {
+                int k = ks.iterator().next();
+                if (VERIFY) {
+                    verify(k, variant);
+                }
+                found.add(k);
             }
         }
 
@@ -1684,7 +1936,11 @@ class ConstraintDeletionSearchTest {
 
         /** The witness in full: tables recounted, every constraint on the changed rows, every LogUp sum. */
         private void verify(int k) {
-            int[][] w = AirCheck.copy(t);
+            verify(k, t);
+        }
+
+        private void verify(int k, int[][] witness) {
+            int[][] w = AirCheck.copy(witness);
             SegmentWitness.countLookups(w, air);
             for (String v : check.violations(w)) {
                 if (!v.startsWith(constraints.get(k).name() + " @")) {
@@ -1854,13 +2110,17 @@ class ConstraintDeletionSearchTest {
         }
 
         private boolean violated(Constraint c, int i) {
+            return violated(c, check.row(t, i), i);
+        }
+
+        private boolean violated(Constraint c, Expr.BaseRow row, int i) {
             boolean applies = switch (c.kind()) {
                 case FIRST -> i == 0;
                 case LAST -> i == n - 1;
                 case TRANSITION -> i != n - 1;
                 case ALL -> true;
             };
-            return applies && c.expr().evalBase(check.row(t, i)) != 0;
+            return applies && c.expr().evalBase(row) != 0;
         }
 
         private boolean lookupsInTables() {
@@ -1873,7 +2133,10 @@ class ConstraintDeletionSearchTest {
         }
 
         private boolean lookupsInTables(int r) {
-            Expr.BaseRow row = check.row(t, r);
+            return lookupsInTables(check.row(t, r));
+        }
+
+        private boolean lookupsInTables(Expr.BaseRow row) {
             for (Interaction x : lookups) {
                 int m = BabyBear.fromMont(x.multiplicity().evalBase(row));
                 if (m == 0) {
