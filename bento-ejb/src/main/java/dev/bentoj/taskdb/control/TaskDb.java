@@ -84,7 +84,7 @@ public final class TaskDb implements AutoCloseable {
      * scan whole tables once the queue has grown: a completion's release of dependents read all
      * of tasks (8,291 pages, 52 ms), and the soak fell behind at a load custom plans keep up with.
      * The claim is the exception: it is planned once per connection, always through indexes
-     * ({@code V7__claim_function.sql}), because an idle worker's wake-up waits for it.
+     * ({@code V8__claim_function.sql}), because an idle worker's wake-up waits for it.
      */
     public static final String PLAN_CACHE_MODE = "force_custom_plan";
 

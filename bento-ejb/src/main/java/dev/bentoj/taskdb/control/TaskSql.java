@@ -3,7 +3,7 @@ package dev.bentoj.taskdb.control;
 /**
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
  * A stream's hot counters (running, claim_from, readied_low) live in generations of
- * stream_counters ({@code V8__stream_counter_generations.sql}): a statement reads the current
+ * stream_counters ({@code V7__stream_counter_generations.sql}): a statement reads the current
  * generation in its snapshot ({@link #generationOf}), locks it (its stream_locks CTE, in
  * stream order), updates it only if it is still current, and calls {@code taskdb_counted} to
  * raise a serialization failure (retried by TaskDb) if a rotation got in between. Counter rows
@@ -30,7 +30,7 @@ final class TaskSql {
     /**
      * The current generation of the counters of stream {@code streamId} (a column of the outer
      * query), for a LATERAL join: the newest, found by a backward scan of the primary key, which
-     * never reads older generations' versions ({@code V8__stream_counter_generations.sql}).
+     * never reads older generations' versions ({@code V7__stream_counter_generations.sql}).
      */
     private static String generationOf(String streamId) {
         return "SELECT sc.gen FROM stream_counters sc WHERE sc.stream_id = " + streamId
@@ -156,9 +156,8 @@ final class TaskSql {
      * running / multiplier, then oldest job), ready rows locked with SKIP LOCKED, running,
      * fenced by attempt + 1, the streams' counters and claim_from updated in the same
      * transaction. The statement is the function {@code taskdb_claim} of
-     * {@code db/migration/V7__claim_function.sql}, which explains it step by step and says why
-     * it lives there: its plan is made once per connection, not at every claim; V8 moved its
-     * counters to generations.
+     * {@code db/migration/V8__claim_function.sql}, which explains it step by step and says why
+     * it lives there: its plan is made once per connection, not at every claim.
      * Parameters: max, worker types (text[]), worker id.
      */
     static final String CLAIM = """

@@ -16,9 +16,10 @@
 -- Measured (./bench/run taskdb --quick, 2 cores): wake-up p50 1.40 -> 0.6 ms.
 --
 -- What the statement does, step by step:
---  1. candidates: for each stream of the requested types, the head of its ready queue (at most
---     claim_max rows of the partial index, not yet locked): how many tasks it could give and
---     how old its oldest job is. Streams without claimable work drop out.
+--  1. candidates: for each stream of the requested types, its current counter generation
+--     (V7__stream_counter_generations.sql) and the head of its ready queue (at most claim_max
+--     rows of the partial index, not yet locked): how many tasks it could give and how old its
+--     oldest job is. Streams without claimable work drop out.
 --  2. slots / quota: water-filling. The k-th task a stream would give in this claim is ranked
 --     by the stream's running count after k more: first the slots still inside a reservation
 --     (tier 0, by fraction of the reservation used), then the rest by
@@ -40,13 +41,18 @@
 --     here; past the last one taken if none is. Both scans above start there too, so a claim
 --     never re-reads the dead entries its predecessors left, even when a long transaction
 --     keeps vacuum from removing them.
---  6. counted: the streams' running counters, exact, in the same transaction; stream rows are
---     locked in id order first (stream_locks), as in every statement that changes several
---     streams, so that two of them can never deadlock on each other. Task rows are all taken
---     before (the GROUP BY in delta consumes claimed first). claim_from becomes next_from, or
---     the least key made ready since the snapshot (readied_low, read from the row's latest
---     version) if that is lower; unless another instance's claim moved it since this
---     statement's snapshot (V5__claim_from_version.sql): then it stays where that claim put it.
+--  6. counted: the streams' running counters, exact, in the same transaction, in the
+--     generation the snapshot read; counter rows are locked in stream order first
+--     (stream_locks), as in every statement that changes several streams, so that two of them
+--     can never deadlock on each other. Task rows are all taken before (the GROUP BY in delta
+--     consumes claimed first). claim_from becomes next_from, or the least key made ready since
+--     the snapshot (readied_low, read from the row's latest version) if that is lower; unless
+--     another instance's claim moved it since this statement's snapshot
+--     (V5__claim_from_version.sql): then it stays where that claim put it. If a rotation retired
+--     the generation meanwhile, taskdb_counted() makes the statement fail and TaskDb runs it
+--     again.
+--  7. next_generation / old_generations: the update that is the generation's last retires it
+--     and starts the next one with the same counters; older generations are deleted.
 -- The decision reads the running counters of the statement's snapshot; one claim statement in
 -- flight per instance (TaskDb.claim) makes every claim of an instance see the one before it.
 -- (Locking the stream rows first, to decide on their latest versions, made completions wait for
@@ -65,14 +71,19 @@ AS $$
 BEGIN
     RETURN QUERY
     WITH candidates AS (
-        SELECT st.id AS stream_id, st.running, st.reserved, st.multiplier, st.claim_from,
-               st.claim_from_version, head.oldest_job_seq, head.available
+        SELECT st.id AS stream_id, cc.gen, cc.running, st.reserved, st.multiplier,
+               cc.claim_from, cc.claim_from_version, head.oldest_job_seq, head.available
         FROM streams st
+        CROSS JOIN LATERAL (
+            SELECT sc.gen, sc.running, sc.claim_from, sc.claim_from_version
+            FROM stream_counters sc WHERE sc.stream_id = st.id
+            ORDER BY sc.gen DESC LIMIT 1
+        ) cc
         CROSS JOIN LATERAL (
             SELECT min(r.job_seq) AS oldest_job_seq, count(*)::int AS available
             FROM (SELECT t.job_seq FROM tasks t
                   WHERE t.stream_id = st.id AND t.state = 'ready' AND t.not_before <= now()
-                    AND (t.job_seq, t.seq) >= (st.claim_from[1], st.claim_from[2])
+                    AND (t.job_seq, t.seq) >= (cc.claim_from[1], cc.claim_from[2])
                   ORDER BY t.job_seq, t.seq
                   LIMIT claim_max) r
         ) head
@@ -127,25 +138,43 @@ BEGIN
             LIMIT 1
         ) nx ON true
     ), stream_locks AS (
-        SELECT st.id FROM streams st JOIN delta d ON d.stream_id = st.id
-        ORDER BY st.id FOR NO KEY UPDATE OF st
+        SELECT sc.stream_id FROM stream_counters sc
+        JOIN candidates c ON c.stream_id = sc.stream_id AND c.gen = sc.gen
+        JOIN delta d ON d.stream_id = sc.stream_id
+        WHERE NOT sc.retired
+        ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
     ), counted AS (
-        UPDATE streams st
-        SET running = st.running + d.n,
-            claim_from = CASE WHEN st.claim_from_version = c.claim_from_version
-                              THEN LEAST(nf.k, st.readied_low) ELSE st.claim_from END,
-            readied_low = CASE WHEN st.claim_from_version = c.claim_from_version
-                               THEN NULL ELSE st.readied_low END,
-            claim_from_version = st.claim_from_version
-                + (st.claim_from_version = c.claim_from_version)::int
+        UPDATE stream_counters sc
+        SET running = sc.running + d.n,
+            claim_from = CASE WHEN sc.claim_from_version = c.claim_from_version
+                              THEN LEAST(nf.k, sc.readied_low) ELSE sc.claim_from END,
+            readied_low = CASE WHEN sc.claim_from_version = c.claim_from_version
+                               THEN NULL ELSE sc.readied_low END,
+            claim_from_version = sc.claim_from_version
+                + (sc.claim_from_version = c.claim_from_version)::int,
+            updates = sc.updates + 1,
+            retired = sc.updates + 1 >= taskdb_generation_updates()
         FROM delta d
         JOIN next_from nf ON nf.stream_id = d.stream_id
         JOIN candidates c ON c.stream_id = d.stream_id
-        WHERE st.id = d.stream_id AND st.id = ANY (ARRAY(SELECT id FROM stream_locks))
+        WHERE sc.stream_id = d.stream_id AND sc.gen = c.gen AND NOT sc.retired
+          AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
+        RETURNING sc.stream_id, sc.gen, sc.running, sc.claim_from, sc.readied_low,
+                  sc.claim_from_version, sc.retired
+    ), next_generation AS (
+        INSERT INTO stream_counters (stream_id, gen, running, claim_from, readied_low,
+                                     claim_from_version)
+        SELECT stream_id, gen + 1, running, claim_from, readied_low, claim_from_version
+        FROM counted WHERE retired
+    ), old_generations AS (
+        DELETE FROM stream_counters sc
+        USING counted k
+        WHERE k.retired AND sc.stream_id = k.stream_id AND sc.gen < k.gen
     )
     SELECT job_id, task_id, attempt, worker_type, payload, lease_expires_at, timeout_seconds,
            max_attempts
     FROM claimed
+    WHERE taskdb_counted((SELECT count(*) FROM counted), (SELECT count(*) FROM delta))
     ORDER BY job_seq, seq;
 END
 $$;
