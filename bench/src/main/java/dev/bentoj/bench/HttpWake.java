@@ -79,9 +79,9 @@ final class HttpWake {
             String image = MemoryImage.of(ElfLoader.load(hello)).imageId().toHex();
             client.uploadImage(image, hello);
             String input = client.uploadInput(new byte[0]);
-            // Warm-up, not measured: connections, plans, and the JIT. Payara answers an empty
-            // long-poll claim in 1.8 ms after 1,500 of them and in 0.65 ms after 4,500, so the
-            // server sees 600 sessions (about 2,400 work API calls) before the measured ones.
+            // Warm-up, not measured: connections, plans, and the JIT. Payara answered an empty
+            // long-poll claim in 1.8 ms (median of calls 1,500-3,000) and in 0.65 ms once it had
+            // served several thousand, so the server sees 600 sessions before the measured ones.
             submit(client, image, input, WARM_UP_SESSIONS * WARM_UP_PERIOD_MILLIS / 1000.0, WARM_UP_PERIOD_MILLIS);
             arrived.clear();
             List<String> sessions = submit(client, image, input, seconds, PERIOD_MILLIS);

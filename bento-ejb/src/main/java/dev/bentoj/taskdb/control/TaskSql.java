@@ -4,7 +4,7 @@ package dev.bentoj.taskdb.control;
  * Every statement the scheduler runs, in one place, each with why it is written the way it is.
  * A stream's hot counters (running, claim_from, readied_low) live in generations of
  * stream_counters ({@code V7__stream_counter_generations.sql}): a statement reads the current
- * generation in its snapshot ({@link #generationOf}), locks it (its stream_locks CTE, in
+ * generation in its snapshot ({@link #generationOf}), locks it ({@link #lockGenerationsOf}, in
  * stream order), updates it only if it is still current, and calls {@code taskdb_counted} to
  * raise a serialization failure (retried by TaskDb) if a rotation got in between. Counter rows
  * are always reached through the primary key; the stream rows themselves, no longer rewritten,
@@ -35,6 +35,18 @@ final class TaskSql {
     private static String generationOf(String streamId) {
         return "SELECT sc.gen FROM stream_counters sc WHERE sc.stream_id = " + streamId
                 + " ORDER BY sc.gen DESC LIMIT 1";
+    }
+
+    /**
+     * The stream_locks step: locks the counter rows of the generations that {@code rows} (a CTE
+     * with stream_id and gen) read, in stream order so that two statements changing several
+     * streams never deadlock; a generation retired meanwhile drops out (re-checked on the
+     * locked version), and the statement's {@code taskdb_counted} check then fails it.
+     */
+    private static String lockGenerationsOf(String rows) {
+        return "SELECT sc.stream_id FROM stream_counters sc JOIN " + rows
+                + " g ON g.stream_id = sc.stream_id AND g.gen = sc.gen"
+                + " WHERE NOT sc.retired ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc";
     }
 
     /** Creates a running job; its seq orders it among all jobs (oldest first). */
@@ -123,11 +135,7 @@ final class TaskSql {
                 FROM unnest(?::bigint[], ?::bigint[]) AS r(stream_id, seq)
                 CROSS JOIN LATERAL (""" + generationOf("r.stream_id") + """
                 ) cur
-            ), stream_locks AS (
-                SELECT sc.stream_id FROM stream_counters sc
-                JOIN readied r ON r.stream_id = sc.stream_id AND r.gen = sc.gen
-                WHERE NOT sc.retired
-                ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
+            ), stream_locks AS (""" + lockGenerationsOf("readied") + """
             ), lowered AS (
                 UPDATE stream_counters sc
                 SET claim_from = LEAST(sc.claim_from, r.k), readied_low = LEAST(sc.readied_low, r.k),
@@ -245,11 +253,7 @@ final class TaskSql {
                 SELECT d.stream_id, d.n, d.readied, cur.gen
                 FROM delta d CROSS JOIN LATERAL (""" + generationOf("d.stream_id") + """
                 ) cur
-            ), stream_locks AS (
-                SELECT sc.stream_id FROM stream_counters sc
-                JOIN current d ON d.stream_id = sc.stream_id AND d.gen = sc.gen
-                WHERE NOT sc.retired
-                ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
+            ), stream_locks AS (""" + lockGenerationsOf("current") + """
             ), freed AS (
                 UPDATE stream_counters sc
                 SET running = sc.running - d.n,
@@ -367,11 +371,7 @@ final class TaskSql {
                 SELECT d.stream_id, d.n, cur.gen
                 FROM delta d CROSS JOIN LATERAL (""" + generationOf("d.stream_id") + """
                 ) cur
-            ), stream_locks AS (
-                SELECT sc.stream_id FROM stream_counters sc
-                JOIN current d ON d.stream_id = sc.stream_id AND d.gen = sc.gen
-                WHERE NOT sc.retired
-                ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc
+            ), stream_locks AS (""" + lockGenerationsOf("current") + """
             ), freed AS (
                 UPDATE stream_counters sc SET running = sc.running - d.n, updates = sc.updates + 1
                 FROM current d
