@@ -117,11 +117,11 @@ final class BenchDatabase implements AutoCloseable {
         config.setMinimumIdle(POOL_SIZE);
         config.setPoolName("bench");
         config.addDataSourceProperty("ApplicationName", "bento-bench");
-        // Custom plans, as on the server's pool (TaskDb.PLAN_CACHE_MODE says why); db-scheduler
-        // shares the pool. -Dbench.plan_cache_mode=auto (in BENCH_JAVA_OPTS) measures
+        // Custom plans and no JIT, as on the server's pool (TaskDb.CONNECTION_OPTIONS says why);
+        // db-scheduler shares the pool. -Dbench.plan_cache_mode=auto (in BENCH_JAVA_OPTS) measures
         // PostgreSQL's default, and -Dbench.pg_options=~-c~name=value (~ for spaces) adds
         // settings, auto_explain's say.
-        config.addDataSourceProperty("options", "-c plan_cache_mode=" + PLAN_CACHE_MODE
+        config.addDataSourceProperty("options", "-c plan_cache_mode=" + PLAN_CACHE_MODE + " -c jit=off"
                 + System.getProperty("bench.pg_options", "").replace('~', ' '));
         BenchDatabase db = new BenchDatabase(new HikariDataSource(config), version);
         TaskDbSchema.migrate(db.pool);

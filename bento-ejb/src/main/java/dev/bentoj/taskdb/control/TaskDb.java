@@ -88,8 +88,14 @@ public final class TaskDb implements AutoCloseable {
      */
     public static final String PLAN_CACHE_MODE = "force_custom_plan";
 
-    /** pgjdbc's {@code options} for a TaskDB pool (the server's, the benchmarks', the tests'). */
-    public static final String CONNECTION_OPTIONS = "-c plan_cache_mode=" + PLAN_CACHE_MODE;
+    /**
+     * pgjdbc's {@code options} for a TaskDB pool (the server's, the benchmarks', the tests'):
+     * {@link #PLAN_CACHE_MODE}, and no JIT compilation. The scheduler's statements are short index
+     * walks whose estimated cost grows with the tables, and past jit_above_cost PostgreSQL
+     * compiles them at every execution, which cost the claim 936 ms each with 1.8 million tasks
+     * queued ({@code V9__claim_without_jit.sql}).
+     */
+    public static final String CONNECTION_OPTIONS = "-c plan_cache_mode=" + PLAN_CACHE_MODE + " -c jit=off";
 
     /** Errors are cut to this many characters before they are stored (upstream: 1024). */
     static final int MAX_ERROR_CHARS = 4000;
@@ -568,21 +574,18 @@ public final class TaskDb implements AutoCloseable {
         List<Classified> result = inTransaction(c -> {
             ready.clear();
             noticed.clear();
-            try (PreparedStatement ps = c.prepareStatement(TaskSql.LOCK_JOBS)) {
-                ps.setArray(1, c.createArrayOf("uuid", distinctJobs));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // locking is the point; the states are not needed
-                    }
-                }
-            }
             Set<String> done = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(TaskSql.COMPLETE)) {
-                ps.setArray(1, c.createArrayOf("uuid", jobIds));
-                ps.setArray(2, c.createArrayOf("text", taskIds));
-                ps.setArray(3, c.createArrayOf("integer", attempts));
-                ps.setArray(4, c.createArrayOf("text", outputs));
-                try (ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(TaskSql.LOCK_JOBS_THEN_COMPLETE)) {
+                ps.setArray(1, c.createArrayOf("uuid", distinctJobs));
+                ps.setArray(2, c.createArrayOf("uuid", jobIds));
+                ps.setArray(3, c.createArrayOf("text", taskIds));
+                ps.setArray(4, c.createArrayOf("integer", attempts));
+                ps.setArray(5, c.createArrayOf("text", outputs));
+                ps.execute(); // the first result is LOCK_JOBS': locking is the point, its rows are not needed
+                if (!ps.getMoreResults()) {
+                    throw new SQLException("no result from the completion statement");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
                     while (rs.next()) {
                         switch (rs.getString(1)) {
                             case "done" -> done.add(rs.getString(2) + "/" + rs.getString(3));
