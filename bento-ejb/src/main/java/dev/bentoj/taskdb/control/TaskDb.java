@@ -535,9 +535,9 @@ public final class TaskDb implements AutoCloseable {
     }
 
     /**
-     * Records many results in one transaction and two statements (a worker or the work API may
-     * batch them): each is fenced on its own, and its outcome is reported, in input order,
-     * instead of an exception. A task may appear only once per batch.
+     * Records many results in one transaction, two statements and one round trip (a worker or
+     * the work API may batch them): each is fenced on its own, and its outcome is reported, in
+     * input order, instead of an exception. A task may appear only once per batch.
      */
     public List<CompletionOutcome> completeAll(List<Completion> completions) {
         return completeBatch(completions).stream().map(Classified::outcome).toList();
@@ -570,10 +570,12 @@ public final class TaskDb implements AutoCloseable {
         }
         UUID[] distinctJobs = new LinkedHashSet<>(List.of(jobIds)).toArray(UUID[]::new);
         Map<WorkerType, Integer> ready = new EnumMap<>(WorkerType.class);
-        Set<WorkerType> noticed = EnumSet.noneOf(WorkerType.class);
-        List<Classified> result = inTransaction(c -> {
+        // Autocommit: the driver sends both statements and one Sync, and PostgreSQL runs what
+        // comes before a Sync as one transaction, committed at the Sync. Locks, completion and
+        // commit thus take one round trip, and the job and counter rows that every completion of
+        // a busy job queues on are held for no round trip at all.
+        List<Classified> result = withConnection(c -> {
             ready.clear();
-            noticed.clear();
             Set<String> done = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(TaskSql.LOCK_JOBS_THEN_COMPLETE)) {
                 ps.setArray(1, c.createArrayOf("uuid", distinctJobs));
@@ -596,6 +598,8 @@ public final class TaskDb implements AutoCloseable {
                 }
             }
             List<Classified> out = new ArrayList<>(n);
+            // Why the others were refused, read after the commit: a diagnosis, which a later
+            // change of those tasks can only make more current.
             Map<String, Fence> fences = done.size() == n ? Map.of() : fences(c, jobIds, taskIds, done);
             for (int i = 0; i < n; i++) {
                 String key = jobIds[i] + "/" + taskIds[i];
@@ -616,10 +620,11 @@ public final class TaskDb implements AutoCloseable {
                 }
                 out.add(new Classified(o, f));
             }
-            noticed.addAll(notifyOtherInstances(c, ready));
             return out;
         });
-        announce(ready, noticed);
+        // Committed already, so the other instances hear of released dependents from the
+        // notifier's thread: at once after a quiet spell, as part of a trailing notice otherwise.
+        announce(ready, Set.of());
         return result;
     }
 

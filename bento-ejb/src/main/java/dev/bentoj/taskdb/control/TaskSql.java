@@ -181,7 +181,7 @@ final class TaskSql {
 
     /**
      * Extends the lease of the current attempt (and only of it: the attempt and state = 'running'
-     * are the fence). The lease is indexed for the reaper (tasks_running_by_lease, V4), so this
+     * are the fence). The lease is indexed for the reaper (tasks_running_by_lease, V4 and V10), so this
      * is not a HOT update; it comes once per third of a lease per running task. No row → the
      * caller finds out why with {@link #TASK_FENCE}.
      */
@@ -280,11 +280,13 @@ final class TaskSql {
 
     /**
      * {@link #LOCK_JOBS} and {@link #COMPLETE} as one text, which the driver sends as two
-     * statements in one round trip (one Sync). The job rows are locked from the first statement to
-     * the commit, so a round trip less there is a round trip less that other completions of the
-     * same jobs queue behind. The second statement still takes its own snapshot (READ COMMITTED
-     * takes one per statement, pipelined or not), so it sees every completion that committed while
-     * the first waited for the locks. Parameters: the distinct job ids, then {@link #COMPLETE}'s.
+     * statements and one Sync. Run in autocommit, they are one implicit transaction that commits
+     * at the Sync: one round trip in all, and the job rows, locked from the first statement to the
+     * commit, are held for no round trip that other completions of the same jobs would queue
+     * behind (the soak's most frequent lock wait, and what slowed the busier of two streams in
+     * the fair cell). The second statement still takes its own snapshot (READ COMMITTED takes one
+     * per statement, pipelined or not), so it sees every completion that committed while the first
+     * waited for the locks. Parameters: the distinct job ids, then {@link #COMPLETE}'s.
      */
     static final String LOCK_JOBS_THEN_COMPLETE = LOCK_JOBS.strip() + ";\n" + COMPLETE;
 
