@@ -7,7 +7,9 @@
 --    tasks_ready_claim_order at the whole backlog. With 7.7 million tasks queued (a soak whose
 --    offered load outran the workers) a claim of 100 took 957 ms, 886 ms of it compiling
 --    (161 functions), against 4 ms with JIT off; compilation is redone at every execution, so the
---    cached plan does not help. Throughput fell from 10,400 to 300 tasks/s as the queue grew.
+--    cached plan does not help. In that soak (./bench/run taskdb, 2 cores) the clean ten minutes
+--    fell from 10,400 to 2,600 tasks/s as the queue grew; with JIT off the next run's clean ten
+--    minutes kept up with 10,700 tasks/s offered, its queue at most 835 tasks at the minute marks.
 --    TaskDb.CONNECTION_OPTIONS turns JIT off for the scheduler's other statements too; this
 --    setting keeps the claim safe on a connection without those options.
 -- 2. The counter update finds its row by stream and generation. With the stream alone the plan
