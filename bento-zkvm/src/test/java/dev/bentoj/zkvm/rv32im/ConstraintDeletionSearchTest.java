@@ -62,25 +62,60 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * row by row ({@link #earlyPageOut}, {@link #hostWriteFirst}): a copy of a page-out row put
  * before it, reading early (page-out timestamp), and a host-write row without a READ put first,
  * writing 0 into a zero word, with every row after it a row down and its timestamps 8 later
- * (first no host write).
+ * (first no host write). Six more are built by hand, each a row on which one selector is a
+ * negative integer while every other rule holds (the rules are linear in the selectors, and
+ * one-hot only asks that the row kinds sum to 0 or 1): a third guest ({@link #mixRun}) gives a
+ * padding row of ADD + BEQ + FENCE − 3·LUI and one of seven selectors − 7·AUIPC, and three rows
+ * run as X + Y − Z (FENCE, JAL, JALR; {@link #forgedSelectors}); a fourth, which does not halt
+ * in its first segment ({@link #loopRun}), gets a page-out row with E_HALT + E_COMMIT − 2·E_READ
+ * that claims a HALT, checked against public values that claim it ({@link #readOnPageOut}).
  *
- * <p>What the search does not isolate, and why:
+ * <p>What the search does not isolate, and why. Each of these constraints is implied by the others
+ * (the arguments below assume every other constraint holds and, as the memory argument of
+ * rv32im-air.md §6 does, that a balanced LogUp bus balances each tuple: the multiplicities of
+ * the lookups of one tuple, counted below p, add up to the public terms of that tuple). Two facts
+ * recur. (T) Timestamps: with PO a bit, the FIRST, step and page-out timestamp rules give
+ * tsb = 8·(i + 1) until the first PO row, T_END on PO rows and T_END + 8·j on the j-th row after
+ * the last PO row; a slot's consumed timestamp lies below its own (ts − pts − 1 is a gap below
+ * 2^27 + 2^16, all timestamps stay below 2^29 &lt; p). (R) Row order: with e = EXEC + IO,
+ * "row order" reads (1 − e)·e' = 0, so e' ≠ 0 needs e = 1: the rows with e ≠ 0 are rows 0..K,
+ * e = 1 on rows before K.
  * <ul>
- * <li>bool LUI, AUIPC, JAL, JALR, FENCE, E_HALT, E_READ: no X + Y − Z mix whose rules all hold
- * (for E_HALT the HALT bus counts the selector; a −1 READ selector makes a −1 write of a0);
- * <li>bool PO: implied. PO ∉ {0, 1} with the other flags boolean and one-hot needs PO ≠ 0, so
+ * <li>bool E_HALT. Every other flag is a bit and ANY ∈ {0, 1}, so on a row F where E_HALT is
+ * no bit, E_HALT = ANY − (the other flags set) ≤ −1. A row with E_HALT = 1 has EXEC = 1 (one-hot)
+ * and, by "nothing after HALT", e' = 0 (it is not the last row, which has e = 0): by (R) only
+ * row K can be one. The HALT bus gets E_HALT from every row and the verifier's term (at most
+ * one tuple, once), so F's tuple needs row K to send it with E_HALT = 1, and F ≠ K. Then
+ * e_F = 0: e_F = 1 with F &lt; K breaks "nothing after HALT" (e_{F+1} = 1), and e_F = −1 (PO = 1,
+ * ANY = 0) allows nothing after F but padding, so F would be K. With S the other selectors set
+ * on F, EXEC = E_HALT + |S| = −IO. If IO = 0, the opcode rule reads Σ_S opcode = |S|·0x73, the
+ * largest opcode, so S holds ECALLs other than HALT and the dispatch rule reads
+ * −Σ_S (call number) = 0 with numbers 1, 2, 3: impossible. If IO ≥ 1, the ECALL sum is
+ * E_HALT + |S ∩ ECALL| ≤ −IO ≠ 0, so "ecall a1 slot s3" asks s3 = 255 while G_MEM ≥ IO ≥ 1 looks
+ * up 4096·255 ≥ 2^16 in R16, whose lookup multiplicities are all ≥ 0 (1, or G_MEM, a sum of
+ * bits): nothing cancels it.
+ * <li>bool PO. PO ∉ {0, 1} with the other flags boolean and one-hot needs PO ≠ 0, so
  * tsb = T_END (page-out timestamp), and PO ≠ 1, so the timestamp step ties tsb to the row before:
  * back to row 0 (tsb = 8) or a PO = 1 row (tsb = T_END) the timestamps only grow by 8 a row
  * (8n &lt; p), so the row is the last one, where "last not executing" leaves the flags summing
- * to PO itself;
- * <li>one-hot: apparently implied. Two flags make PAD = −1: the row order and "padding last" then
- * allow only padding after it, hence no page-out row after it, and with no page-out rows nothing
- * produces the page-out terms' timestamps (≥ T_END); a page-out row with a second flag doubles a
- * slot or adds a data slot at T_END + 4, whose tuples nothing consumes;
- * <li>last not executing: apparently implied. An executing last row makes every row an executing
- * one (row order), so only the last row reaches T_END and its few slots cannot produce the
- * page-out terms of a listed page;
- * <li>ecall a1 slot s2: implied by the page list. With the other slot bytes fixed, s2 ≠ 255
+ * to PO itself.
+ * <li>one-hot. Every flag is a bit, so every MEM multiplicity is an integer ≥ 0 (rdz is forced
+ * to a bit by its zero test). (M) No slot with multiplicity ≥ 1 has ts > T_END + 3: the tuple
+ * of the latest one would have to be consumed by a page-out term (at most T_END + 3) or a slot
+ * with a later timestamp (T). (L) Some page is listed: the earliest active slot consumes a tuple
+ * that only a page-in term can produce. A row with ANY ≥ 2 has e ≥ 1 (after K, ANY = PO), so it
+ * is row i ≤ K. If i &lt; K and PO_i = 1, then PAD_i = −1, "padding last" makes PO_{i+1} = 0,
+ * tsb_{i+1} = T_END + 8, and row i + 1 (e = 1) fetches (EXEC ≥ 1) or writes a host word
+ * (G_X ≥ IO ≥ 1) at ts ≥ T_END + 8, against (M). So ANY_K ≥ 2, PO = 0 before K, and
+ * PAD_K ≤ −1 makes every row after K padding (PAD·PO' = 0, then ANY = PO = 0 on and on): the only
+ * possible PO row is K itself, whose four slots produce one tuple each at T_END + 0..3 (padding
+ * produces nothing, execution rows produce below T_END), while the 64 words of each residue of a
+ * listed page (L) need 64 distinct tuples at their page-out timestamp.
+ * <li>last not executing. With every flag a bit and one-hot, e ∈ {0, 1} and (R) makes e = 1 on
+ * every row when it holds on the last one: no row is a PO row (ANY = e + PO ≤ 1), so (T)
+ * tsb = 8·(i + 1) and only the last row's slots reach T_END + k, one tuple per residue, while a
+ * listed page (as (L) above, multiplicities ≥ 0) needs 64.
+ * <li>ecall a1 slot s2, by the page list. With the other slot bytes fixed, s2 ≠ 255
  * addresses a byte in [0xFF00_002C, 0xFFFF_002C), on no guest page and not the system page,
  * which no listed page can hold, so nothing balances the access.
  * </ul>
