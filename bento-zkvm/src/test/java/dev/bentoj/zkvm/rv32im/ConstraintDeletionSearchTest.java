@@ -86,8 +86,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and, by "nothing after HALT", e' = 0 (it is not the last row, which has e = 0): by (R) only
  * row K can be one. The HALT bus gets E_HALT from every row and the verifier's term (at most
  * one tuple, once), so F's tuple needs row K to send it with E_HALT = 1, and F ≠ K. Then
- * e_F = 0: e_F = 1 with F &lt; K breaks "nothing after HALT" (e_{F+1} = 1), and e_F = −1 (PO = 1,
- * ANY = 0) allows nothing after F but padding, so F would be K. With S the other selectors set
+ * e_F = 0 (e = ANY − PO ∈ {−1, 0, 1}): by (R) e_F ≠ 0 puts F before K (F ≠ K), where e_{F+1} ≠ 0 breaks
+ * "nothing after HALT" (E_HALT·(EXEC' + IO') = 0 with E_HALT ≠ 0). With S the other selectors set
  * on F, EXEC = E_HALT + |S| = −IO. If IO = 0, the opcode rule reads Σ_S opcode = |S|·0x73, the
  * largest opcode, so S holds ECALLs other than HALT and the dispatch rule reads
  * −Σ_S (call number) = 0 with numbers 1, 2, 3: impossible. If IO ≥ 1, the ECALL sum is
