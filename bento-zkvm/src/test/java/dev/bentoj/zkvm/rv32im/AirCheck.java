@@ -53,6 +53,14 @@ final class AirCheck {
 
     /** Violated constraints and an unbalanced LogUp, as readable strings; empty if the AIR accepts. */
     List<String> violations(int[][] patched) {
+        return violations(patched, Ext.ZERO);
+    }
+
+    /**
+     * As {@link #violations(int[][])}, for a witness of other public values whose terms change the
+     * trace's LogUp sum by {@code publicChange}.
+     */
+    List<String> violations(int[][] patched, Ext publicChange) {
         int n = honest[0].length;
         TreeSet<Integer> changed = new TreeSet<>();
         for (int c = 0; c < patched.length; c++) {
@@ -85,7 +93,7 @@ final class AirCheck {
         for (int i : changed) {
             delta = delta.add(logUp(patched, i)).sub(logUp(honest, i));
         }
-        if (!delta.isZero()) {
+        if (!delta.sub(publicChange).isZero()) {
             out.add("LogUp unbalanced");
         }
         return out;

@@ -62,25 +62,60 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * row by row ({@link #earlyPageOut}, {@link #hostWriteFirst}): a copy of a page-out row put
  * before it, reading early (page-out timestamp), and a host-write row without a READ put first,
  * writing 0 into a zero word, with every row after it a row down and its timestamps 8 later
- * (first no host write).
+ * (first no host write). Six more are built by hand, each a row on which one selector is a
+ * negative integer while every other rule holds (the rules are linear in the selectors, and
+ * one-hot only asks that the row kinds sum to 0 or 1): a third guest ({@link #mixRun}) gives a
+ * padding row of ADD + BEQ + FENCE − 3·LUI and one of seven selectors − 7·AUIPC, and three rows
+ * run as X + Y − Z (FENCE, JAL, JALR; {@link #forgedSelectors}); a fourth, which does not halt
+ * in its first segment ({@link #loopRun}), gets a page-out row with E_HALT + E_COMMIT − 2·E_READ
+ * that claims a HALT, checked against public values that claim it ({@link #readOnPageOut}).
  *
- * <p>What the search does not isolate, and why:
+ * <p>What the search does not isolate, and why. Each of these constraints is implied by the others
+ * (the arguments below assume every other constraint holds and, as the memory argument of
+ * rv32im-air.md §6 does, that a balanced LogUp bus balances each tuple: the multiplicities of
+ * the lookups of one tuple, counted below p, add up to the public terms of that tuple). Two facts
+ * recur. (T) Timestamps: with PO a bit, the FIRST, step and page-out timestamp rules give
+ * tsb = 8·(i + 1) until the first PO row, T_END on PO rows and T_END + 8·j on the j-th row after
+ * the last PO row; a slot's consumed timestamp lies below its own (ts − pts − 1 is a gap below
+ * 2^27 + 2^16, all timestamps stay below 2^29 &lt; p). (R) Row order: with e = EXEC + IO,
+ * "row order" reads (1 − e)·e' = 0, so e' ≠ 0 needs e = 1: the rows with e ≠ 0 are rows 0..K,
+ * e = 1 on rows before K.
  * <ul>
- * <li>bool LUI, AUIPC, JAL, JALR, FENCE, E_HALT, E_READ: no X + Y − Z mix whose rules all hold
- * (for E_HALT the HALT bus counts the selector; a −1 READ selector makes a −1 write of a0);
- * <li>bool PO: implied. PO ∉ {0, 1} with the other flags boolean and one-hot needs PO ≠ 0, so
+ * <li>bool E_HALT. Every other flag is a bit and ANY ∈ {0, 1}, so on a row F where E_HALT is
+ * no bit, E_HALT = ANY − (the other flags set) ≤ −1. A row with E_HALT = 1 has EXEC = 1 (one-hot)
+ * and, by "nothing after HALT", e' = 0 (it is not the last row, which has e = 0): by (R) only
+ * row K can be one. The HALT bus gets E_HALT from every row and the verifier's term (at most
+ * one tuple, once), so F's tuple needs row K to send it with E_HALT = 1, and F ≠ K. Then
+ * e_F = 0 (e = ANY − PO ∈ {−1, 0, 1}): by (R) e_F ≠ 0 puts F before K (F ≠ K), where e_{F+1} ≠ 0 breaks
+ * "nothing after HALT" (E_HALT·(EXEC' + IO') = 0 with E_HALT ≠ 0). With S the other selectors set
+ * on F, EXEC = E_HALT + |S| = −IO. If IO = 0, the opcode rule reads Σ_S opcode = |S|·0x73, the
+ * largest opcode, so S holds ECALLs other than HALT and the dispatch rule reads
+ * −Σ_S (call number) = 0 with numbers 1, 2, 3: impossible. If IO ≥ 1, the ECALL sum is
+ * E_HALT + |S ∩ ECALL| ≤ −IO ≠ 0, so "ecall a1 slot s3" asks s3 = 255 while G_MEM ≥ IO ≥ 1 looks
+ * up 4096·255 ≥ 2^16 in R16, whose lookup multiplicities are all ≥ 0 (1, or G_MEM, a sum of
+ * bits): nothing cancels it.
+ * <li>bool PO. PO ∉ {0, 1} with the other flags boolean and one-hot needs PO ≠ 0, so
  * tsb = T_END (page-out timestamp), and PO ≠ 1, so the timestamp step ties tsb to the row before:
  * back to row 0 (tsb = 8) or a PO = 1 row (tsb = T_END) the timestamps only grow by 8 a row
  * (8n &lt; p), so the row is the last one, where "last not executing" leaves the flags summing
- * to PO itself;
- * <li>one-hot: apparently implied. Two flags make PAD = −1: the row order and "padding last" then
- * allow only padding after it, hence no page-out row after it, and with no page-out rows nothing
- * produces the page-out terms' timestamps (≥ T_END); a page-out row with a second flag doubles a
- * slot or adds a data slot at T_END + 4, whose tuples nothing consumes;
- * <li>last not executing: apparently implied. An executing last row makes every row an executing
- * one (row order), so only the last row reaches T_END and its few slots cannot produce the
- * page-out terms of a listed page;
- * <li>ecall a1 slot s2: implied by the page list. With the other slot bytes fixed, s2 ≠ 255
+ * to PO itself.
+ * <li>one-hot. Every flag is a bit, so every MEM multiplicity is an integer ≥ 0 (rdz is forced
+ * to a bit by its zero test). (M) No slot with multiplicity ≥ 1 has ts > T_END + 3: the tuple
+ * of the latest one would have to be consumed by a page-out term (at most T_END + 3) or a slot
+ * with a later timestamp (T). (L) Some page is listed: the earliest active slot consumes a tuple
+ * that only a page-in term can produce. A row with ANY ≥ 2 has e ≥ 1 (after K, ANY = PO), so it
+ * is row i ≤ K. If i &lt; K and PO_i = 1, then PAD_i = −1, "padding last" makes PO_{i+1} = 0,
+ * tsb_{i+1} = T_END + 8, and row i + 1 (e = 1) fetches (EXEC ≥ 1) or writes a host word
+ * (G_X ≥ IO ≥ 1) at ts ≥ T_END + 8, against (M). So ANY_K ≥ 2, PO = 0 before K, and
+ * PAD_K ≤ −1 makes every row after K padding (PAD·PO' = 0, then ANY = PO = 0 on and on): the only
+ * possible PO row is K itself, whose four slots produce one tuple each at T_END + 0..3 (padding
+ * produces nothing, execution rows produce below T_END), while the 64 words of each residue of a
+ * listed page (L) need 64 distinct tuples at their page-out timestamp.
+ * <li>last not executing. With every flag a bit and one-hot, e ∈ {0, 1} and (R) makes e = 1 on
+ * every row when it holds on the last one: no row is a PO row (ANY = e + PO ≤ 1), so (T)
+ * tsb = 8·(i + 1) and only the last row's slots reach T_END + k, one tuple per residue, while a
+ * listed page (as (L) above, multiplicities ≥ 0) needs 64.
+ * <li>ecall a1 slot s2, by the page list. With the other slot bytes fixed, s2 ≠ 255
  * addresses a byte in [0xFF00_002C, 0xFFFF_002C), on no guest page and not the system page,
  * which no listed page can hold, so nothing balances the access.
  * </ul>
@@ -89,11 +124,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConstraintDeletionSearchTest {
     /** Found on the current AIR; raise it when the search improves, never lower it. */
-    static final int FOUND_AT_LEAST = 266;
+    static final int FOUND_AT_LEAST = 272;
     /** Moves after the first change. */
     static final int DEPTH = Integer.getInteger("deletion.depth", 2);
     /** Checks every witness found in full (tables recounted, all LogUp sums): slow, for changes to the search. */
     static final boolean VERIFY = Boolean.getBoolean("deletion.verify");
+    /** Prints what the AIR says about each witness built by hand ({@link #forgedSelectors}, {@link #readOnPageOut}). */
+    static final boolean DEBUG = Boolean.getBoolean("deletion.debug");
 
     @Test
     void isolatedConstraintsStayIsolated() {
@@ -129,8 +166,36 @@ class ConstraintDeletionSearchTest {
         }
         boundary.whole(earlyPageOut(bh, bair));
         boundary.whole(hostWriteFirst(bh, bair, (TestPrograms.DATA_BASE + 0x100) / 4));
+        // Selectors that are no bits on a row where every other rule still holds: a padding row
+        // and three rows of a third guest ({@link #forgedSelectors}).
+        Proving.Run m = mixRun();
+        Segment ms = m.segments().get(0);
+        Rv32imAir mair = new Rv32imAir(SegmentWitness.pagesOf(ms));
+        int[][] mh = SegmentWitness.build(ms, m.result().journal(), mair);
+        Search mixes = new Search(mair, mh, new AirCheck(mair, AirCheck.copy(mh), SegmentProver.publicValues(ms, mair.pages())));
+        for (int[][] v : forgedSelectors(mh, mair)) {
+            if (DEBUG) {
+                System.out.println("forged: " + new AirCheck(mair, AirCheck.copy(mh), SegmentProver.publicValues(ms, mair.pages())).violations(v));
+            }
+            mixes.whole(v);
+        }
+        // A HALT claimed by a segment that runs none, through a page-out row with E_READ = −2.
+        Proving.Run l = loopRun();
+        Segment ls = l.segments().get(0);
+        Rv32imAir lair = new Rv32imAir(SegmentWitness.pagesOf(ls));
+        int[][] lh = SegmentWitness.build(ls, l.result().journal(), lair);
+        AirCheck lcheck = new AirCheck(lair, AirCheck.copy(lh), SegmentProver.publicValues(ls, lair.pages()));
+        Search loop = new Search(lair, lh, lcheck);
+        int[][] claim = readOnPageOut(lh, lair, TestPrograms.CODE_BASE);
+        Ext halt = loop.haltTerm(claim, firstPadding(lh));
+        if (DEBUG) {
+            System.out.println("forged: " + lcheck.violations(claim, halt));
+        }
+        loop.whole(claim, halt);
         found = search.names();
         found.addAll(boundary.names());
+        found.addAll(mixes.names());
+        found.addAll(loop.names());
         List<String> missing = new ArrayList<>();
         for (Constraint k : air.constraints()) {
             if (!found.contains(k.name())) {
@@ -139,7 +204,7 @@ class ConstraintDeletionSearchTest {
         }
         System.out.println("deletion search: " + found.size() + " of " + air.constraints().size()
                 + " constraints isolated (" + search.nodes() + " witnesses tried, "
-                + (System.nanoTime() - start) / 1_000_000 + " ms" + (VERIFY ? ", " + (search.verified + boundary.verified) + " verified in full" : "")
+                + (System.nanoTime() - start) / 1_000_000 + " ms" + (VERIFY ? ", " + (search.verified + boundary.verified + mixes.verified + loop.verified) + " verified in full" : "")
                 + "); not isolated: " + missing);
         assertTrue(found.size() >= FOUND_AT_LEAST, found.size() + " found, expected at least " + FOUND_AT_LEAST);
     }
@@ -394,6 +459,380 @@ class ConstraintDeletionSearchTest {
                     return h;
                 }
                 w[slot[0]][i] = BabyBear.toMont(12);
+            }
+            regap(w, i);
+        }
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /**
+     * The third guest, whose words let a non-boolean selector keep every other rule: x5 set to
+     * E + 8 + 0x28000, then at E + 8 {@code auipc x0, 40} (its rs1 field is x5 and its J-immediate
+     * 0x28000), the word 0x0000000F (a FENCE with every field 0) and {@code auipc x0, 3} (rs1 = rs2
+     * = x0, funct3 3), then HALT.
+     */
+    static Proving.Run mixRun() {
+        TestPrograms.Code c = new TestPrograms.Code();
+        c.add(auipc(5, 0x28)).add(addi(5, 5, 8)).add(auipc(0, 40)).add(0x0000_000f).add(auipc(0, 3));
+        c.add(addi(10, 0, 0)).haltWithA0();
+        return Proving.execute(TestPrograms.program(c), new byte[0], 16);
+    }
+
+    /** Sets a cell of {@code w} to the integer {@code v} (negative values as p − |v|). */
+    static void cell(int[][] w, int col, int r, long v) {
+        w[col][r] = BabyBear.toMont((int) Math.floorMod(v, (long) BabyBear.P));
+    }
+
+    static long value(int[][] w, int col, int r) {
+        return BabyBear.fromMont(w[col][r]);
+    }
+
+    /** Row r's selectors: {@code ops[i]} gets {@code values[i]}, every other selector 0. */
+    static void selectors(int[][] w, int r, Op[] ops, int[] values) {
+        for (Op op : Op.values()) {
+            cell(w, op.column(), r, 0);
+        }
+        for (int i = 0; i < ops.length; i++) {
+            cell(w, ops[i].column(), r, values[i]);
+        }
+    }
+
+    /** The adder-1 output s of row r (its one-hot low bits, sq, s1..s3) set to {@code s}. */
+    static void adderOut(int[][] w, int r, long s) {
+        int s0 = (int) (s & 255);
+        for (int j = 0; j < 4; j++) {
+            cell(w, Cols.OH + j, r, (s0 & 3) == j ? 1 : 0);
+        }
+        cell(w, Cols.SQ, r, s0 >>> 2);
+        cell(w, Cols.S1, r, s >>> 8 & 255);
+        cell(w, Cols.S2, r, s >>> 16 & 255);
+        cell(w, Cols.S3, r, s >>> 24 & 255);
+    }
+
+    static void word(int[][] w, int at, int r, long v) {
+        for (int j = 0; j < 4; j++) {
+            cell(w, at + j, r, v >>> 8 * j & 255);
+        }
+    }
+
+    /**
+     * The cells every row derives from the others, recomputed on row r as the honest witness does:
+     * xor bytes, sign bits, the load views, and the zero tests of rd, s, Y, t and e_ov.
+     */
+    static void settle(int[][] w, int r) {
+        for (int j = 0; j < 4; j++) {
+            cell(w, Cols.X + j, r, value(w, Cols.A + j, r) ^ value(w, Cols.B + j, r));
+        }
+        int oh = (int) (value(w, Cols.OH + 1, r) + 2 * value(w, Cols.OH + 2, r) + 3 * value(w, Cols.OH + 3, r));
+        cell(w, Cols.LBYTE, r, value(w, Cols.PV + oh, r));
+        cell(w, Cols.LHALF, r, oh == 0 ? value(w, Cols.PV + 1, r) : oh == 2 ? value(w, Cols.PV + 3, r) : 0);
+        for (int[] sg : new int[][] {{Cols.A + 3, Cols.SGA}, {Cols.B + 3, Cols.SGB}, {Cols.MX + 3, Cols.SMX},
+            {Cols.RM + 3, Cols.SR}, {Cols.LBYTE, Cols.SGL}, {Cols.LHALF, Cols.SGH}}) {
+            cell(w, sg[1], r, value(w, sg[0], r) >>> 7);
+        }
+        long sa = value(w, Cols.SGA, r);
+        long divRem = value(w, Op.DIV.column(), r) + value(w, Op.REM.column(), r);
+        long eOv = value(w, Cols.A, r) + value(w, Cols.A + 1, r) + value(w, Cols.A + 2, r) + value(w, Cols.A + 3, r)
+                - 128 * sa + 1 - sa + 4 * 255 - value(w, Cols.B, r) - value(w, Cols.B + 1, r) - value(w, Cols.B + 2, r)
+                - value(w, Cols.B + 3, r) + 1 - divRem;
+        long[][] tests = {
+            {value(w, Cols.RD0, r) + 2 * value(w, Cols.RDH, r), Cols.RDZ, Cols.RDI},
+            {value(w, Cols.OH + 1, r) + 2 * value(w, Cols.OH + 2, r) + 3 * value(w, Cols.OH + 3, r)
+                + 4 * value(w, Cols.SQ, r) + value(w, Cols.S1, r) + value(w, Cols.S2, r) + value(w, Cols.S3, r), Cols.Z, Cols.ZI},
+            {value(w, Cols.MY, r) + value(w, Cols.MY + 1, r) + value(w, Cols.MY + 2, r) + value(w, Cols.MY + 3, r), Cols.BZ, Cols.BZI},
+            {value(w, Cols.T_LO, r) + value(w, Cols.T_HI, r), Cols.WZ, Cols.WZI},
+            {eOv, Cols.OVZ, Cols.OVI}};
+        for (long[] z : tests) {
+            int v = BabyBear.toMont((int) Math.floorMod(z[0], (long) BabyBear.P));
+            cell(w, (int) z[1], r, v == 0 ? 1 : 0);
+            w[(int) z[2]][r] = v == 0 ? 0 : BabyBear.inv(v);
+        }
+    }
+
+    /** The first row whose pc is {@code pc} and that executes. */
+    static int rowAt(int[][] h, long pc) {
+        for (int i = 0; i < h[0].length; i++) {
+            boolean executes = false;
+            for (Op op : Op.values()) {
+                executes |= h[op.column()][i] == BabyBear.ONE;
+            }
+            if (executes && Search.pcOf(h, i) == pc) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no row at " + Long.toHexString(pc));
+    }
+
+    /**
+     * Witnesses for the booleanity of seven selectors, each a row on which one selector is a
+     * negative integer and every other rule still holds (the rules are linear in the
+     * selectors, and one-hot only asks that they sum to 0 or 1):
+     * <ul>
+     * <li>LUI: a padding row of ADD + BEQ + FENCE − 3·LUI ({@link #luiOnPadding});
+     * <li>AUIPC: a padding row of ADDI + XORI + ORI + SLLI + SRLI + SRL + FENCE − 7·AUIPC
+     * ({@link #auipcOnPadding});
+     * <li>FENCE: {@code auipc x0, 3} run as ADDI + SLTIU − FENCE;
+     * <li>JAL: the word 0x0000000F run as AUIPC + JALR − JAL;
+     * <li>JALR: {@code auipc x0, 40} with x5 = pc + 0x28000 run as FENCE + JAL − JALR.
+     * </ul>
+     * Each witness is the honest one of {@link #mixRun} with that one row changed.
+     */
+    static List<int[][]> forgedSelectors(int[][] h, Rv32imAir air) {
+        List<int[][]> out = new ArrayList<>();
+        out.add(luiOnPadding(h, air));
+        out.add(auipcOnPadding(h, air));
+        int base = TestPrograms.CODE_BASE;
+        out.add(fenceOnAuipc(h, air, rowAt(h, base + 16)));
+        out.add(jalOnFence(h, air, rowAt(h, base + 12)));
+        out.add(jalrOnAuipc(h, air, rowAt(h, base + 8)));
+        return out;
+    }
+
+    /** The first padding row (after the page-out block). */
+    static int firstPadding(int[][] h) {
+        int i = 0;
+        while (h[Cols.PO][i] != BabyBear.ONE) {
+            i++;
+        }
+        while (h[Cols.PO][i] == BabyBear.ONE) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * bool LUI. A padding row with ADD = BEQ = FENCE = 1 and LUI = −3: the selectors sum to 0 (a
+     * row that does not execute: it keeps the pc and every memory multiplicity is 0, rd = 0 so
+     * rdw = G_WR·(1 − rdz) = 0), and the opcodes cancel (0x33 + 0x63 + 0x0F = 3·0x37), as do
+     * funct3 (all 0) and funct7 (ADD's 0). The fields are free on a row that fetches nothing:
+     * r1l = 1 gives the U-immediate 0x8000, which LUI asks of c and ADD of s = c; with b = r2 = 0
+     * adder 1 holds in both forms at once (G_A = G_S = 1). s ≠ 0, so BEQ is not taken and the
+     * next pc, −q4 + q4 + P, is the pc kept; adder 2 gives t = P. Only LUI's booleanity fails.
+     */
+    static int[][] luiOnPadding(int[][] h, Rv32imAir air) {
+        int[][] w = AirCheck.copy(h);
+        int r = firstPadding(h);
+        selectors(w, r, new Op[] {Op.ADD, Op.BEQ, Op.FENCE, Op.LUI}, new int[] {1, 1, 1, -3});
+        cell(w, Cols.R1L, r, 1);
+        word(w, Cols.C, r, 0x8000);
+        adderOut(w, r, 0x8000);
+        long pc = Search.pcOf(h, r);
+        cell(w, Cols.T_LO, r, pc & 0xffff);
+        cell(w, Cols.T_HI, r, pc >>> 16);
+        settle(w, r);
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /**
+     * bool AUIPC. A padding row with ADDI, XORI, ORI, SLLI, SRLI, SRL, FENCE = 1 and AUIPC = −7:
+     * the selectors sum to 0, the opcodes cancel (5·0x13 + 0x33 + 0x0F = 7·0x17), funct3 3 is the
+     * mean of 0, 4, 6, 1, 5, 5, 0 and funct7 0 that of the shifts. With rs2 = imm = 0 (b = 0) and
+     * a shift by 0 (y = 1) every ALU rule reads c = a: ADDI's s, XORI's a xor 0, ORI's, SLLI's low
+     * product and the quotient of SRLI and SRL (the product identity x·y + 2·r = pr with r = 0).
+     * Adder 2 sums −7·(P + U − c) and chk = G_DV = 2 times the remainder bound
+     * (y + t − rm): with c = P + U − 2 in the low half and P + U in the high one, t = (6, 32768)
+     * and cb1 = 1 (the bound's carry) make it 65536·cb1. The row fetches nothing and writes nothing
+     * (rd = 0); only AUIPC's booleanity fails.
+     */
+    static int[][] auipcOnPadding(int[][] h, Rv32imAir air) {
+        int[][] w = AirCheck.copy(h);
+        int r = firstPadding(h);
+        selectors(w, r, new Op[] {Op.ADDI, Op.XORI, Op.ORI, Op.SLLI, Op.SRLI, Op.SRL, Op.FENCE, Op.AUIPC},
+                new int[] {1, 1, 1, 1, 1, 1, 1, -7});
+        cell(w, Cols.F3, r, 3);
+        long pc = Search.pcOf(h, r);
+        long uLo = 256 * 48;
+        long c = (pc & 0xffff) + uLo - 2 + ((pc >>> 16) << 16);
+        word(w, Cols.A, r, c);
+        word(w, Cols.C, r, c);
+        word(w, Cols.MX, r, c);
+        word(w, Cols.PR, r, c);
+        adderOut(w, r, c);
+        cell(w, Cols.MY, r, 1);
+        cell(w, Cols.L, r, 1);
+        cell(w, Cols.TAU, r, 1);
+        cell(w, Cols.PW, r, 1);
+        cell(w, Cols.CHK, r, 2);
+        cell(w, Cols.CB0, r, 0);
+        cell(w, Cols.CB1, r, 1);
+        cell(w, Cols.T_LO, r, 6);
+        cell(w, Cols.T_HI, r, 32768);
+        settle(w, r);
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /**
+     * bool FENCE. {@code auipc x0, 3} run as ADDI + SLTIU − FENCE: the opcodes cancel
+     * (2·0x13 − 0x0F = 0x17) and so do funct3 (3 = 0 + 3 − 0). rs1 = rs2 = x0 and the immediate
+     * fields are 0, so b = 0 and adder 1 in both forms (G_A = G_S = 1) leaves s = c = 0, which ADDI
+     * and SLTIU (c = ca1 = 0) both accept; adder 2 has no term left (t = 0). rd = 0 writes nothing,
+     * the next pc is pc + 4 as before.
+     */
+    static int[][] fenceOnAuipc(int[][] h, Rv32imAir air, int r) {
+        int[][] w = AirCheck.copy(h);
+        selectors(w, r, new Op[] {Op.ADDI, Op.SLTIU, Op.FENCE}, new int[] {1, 1, -1});
+        word(w, Cols.C, r, 0);
+        word(w, Cols.B, r, 0);
+        adderOut(w, r, 0);
+        for (int col : new int[] {Cols.CA0, Cols.CA1, Cols.CB0, Cols.CB1, Cols.T_LO, Cols.T_HI}) {
+            cell(w, col, r, 0);
+        }
+        settle(w, r);
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /**
+     * bool JAL. The word 0x0000000F (a FENCE whose fields are all 0) run as AUIPC + JALR − JAL:
+     * the opcodes cancel (0x17 + 0x67 − 0x6F = 0x0F), JALR's funct3 is 0, and the link rule
+     * (JAL + JALR)·(c − q4) vanishes. With every field 0, JALR's target is x0 + 0 = 0 and JAL's
+     * t = pc + 0, AUIPC's c = pc + 0: adder 2 sums (P − c) − (P − t) = 0 with c = t = 0 and the
+     * next pc is q4 − t + j = pc + 4. rd = 0: G_WR = 1, but nothing is written.
+     */
+    static int[][] jalOnFence(int[][] h, Rv32imAir air, int r) {
+        int[][] w = AirCheck.copy(h);
+        selectors(w, r, new Op[] {Op.AUIPC, Op.JALR, Op.JAL}, new int[] {1, 1, -1});
+        word(w, Cols.C, r, 0);
+        word(w, Cols.B, r, 0);
+        adderOut(w, r, 0);
+        for (int col : new int[] {Cols.CA0, Cols.CA1, Cols.CB0, Cols.CB1, Cols.T_LO, Cols.T_HI}) {
+            cell(w, col, r, 0);
+        }
+        settle(w, r);
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /**
+     * bool JALR. {@code auipc x0, 40} (rs1 = x5, J-immediate 0x28000, I-immediate 0) with
+     * x5 = pc + 0x28000, run as FENCE + JAL − JALR: the opcodes cancel (0x0F + 0x6F − 0x67 =
+     * 0x17), funct3 is 0, the link rule vanishes and so does G_WR. Adder 1 in add form with
+     * G_A = −1 still gives s = a + 0 = x5; adder 2 gives JAL's t = pc + 0x28000 = x5, and the
+     * next pc q4 + t − j (JAL = 1, JALR = −1) is pc + 4.
+     */
+    static int[][] jalrOnAuipc(int[][] h, Rv32imAir air, int r) {
+        int[][] w = AirCheck.copy(h);
+        selectors(w, r, new Op[] {Op.FENCE, Op.JAL, Op.JALR}, new int[] {1, 1, -1});
+        long a = 0;
+        for (int j = 0; j < 4; j++) {
+            a |= value(h, Cols.A + j, r) << 8 * j;
+        }
+        word(w, Cols.B, r, 0);
+        adderOut(w, r, a);
+        for (int col : new int[] {Cols.CA0, Cols.CA1, Cols.CB0, Cols.CB1}) {
+            cell(w, col, r, 0);
+        }
+        cell(w, Cols.T_LO, r, a & 0xffff);
+        cell(w, Cols.T_HI, r, a >>> 16);
+        settle(w, r);
+        SegmentWitness.countLookups(w, air);
+        return w;
+    }
+
+    /** A guest that counts x6 down from 40,000: its first segment ends before the HALT. */
+    static Proving.Run loopRun() {
+        TestPrograms.Code c = new TestPrograms.Code();
+        c.add(li(6, 40_000)).add(addi(6, 6, -1)).add(bne(6, 0, -4)).add(addi(10, 0, 0)).haltWithA0();
+        return Proving.execute(TestPrograms.program(c), new byte[0], 16);
+    }
+
+    /** The decode pieces of the word {@code insn} on row r, as a page-out row takes them from its fetched word. */
+    static void pieces(int[][] w, int r, long insn) {
+        int[][] pieces = {{Cols.OPC, 0, 127}, {Cols.RD0, 7, 1}, {Cols.RDH, 8, 15}, {Cols.F3, 12, 7}, {Cols.R1L, 15, 1},
+            {Cols.R1H, 16, 15}, {Cols.R2A, 20, 1}, {Cols.R2M, 21, 7}, {Cols.R2B, 24, 1}, {Cols.F7L, 25, 7},
+            {Cols.F7M, 28, 7}, {Cols.SG, 31, 1}};
+        for (int[] piece : pieces) {
+            cell(w, piece[0], r, insn >>> piece[1] & piece[2]);
+        }
+    }
+
+    static long wordAt(int[][] w, int at, int r) {
+        long v = 0;
+        for (int j = 0; j < 4; j++) {
+            v |= value(w, at + j, r) << 8 * j;
+        }
+        return v;
+    }
+
+    /**
+     * bool E_READ, with a HALT claimed by a segment that does not halt. A page-out row with
+     * E_HALT = E_COMMIT = 1 and E_READ = −2 keeps every rule: the selectors sum to 0 (with PO the
+     * row kind is 1), opcode and funct3 cancel, the ECALL sum is 0 (no a1 slot, no ecall word, no
+     * data slot) and the dispatch reads a7 + (a7 − 2) − 2·(a7 − 1) = 0. READ asks c = 0 (count
+     * below 2^16, READ of nothing before a non-host-write row), so pd = 0, and adder 2 gives
+     * rm = pv. But rdw = −2, so slot D has multiplicity −1: it consumes the page-out tuple
+     * (z, T_END + 3, 0) of a zero word z and produces (z, T_END + 2, 0), which a second, ordinary
+     * page-out row reads again at T_END + 3: the page-out term of z gets its tuple once more. Both
+     * rows' fetch, rs1 and rs2 slots read one word each three times (w1 and w2, whose own page-out
+     * reads then start at T_END + 2). The HALT bus receives (w1, pv) from the E_HALT selector,
+     * which the public values then claim: a HALT (exit code w1, digest at pv, here the code
+     * page) for a segment that ran none. The two rows take the first two padding rows; the
+     * padding after them starts 16 timestamps earlier.
+     */
+    static int[][] readOnPageOut(int[][] h, Rv32imAir air, long pointer) {
+        int[][] w = AirCheck.copy(h);
+        int n = h[0].length;
+        long tEnd = 8L * n;
+        int f = firstPadding(h);
+        int last = f - 1;
+        // Page-out rows: z (D reads 0), w1 and w2 (D reads any word), all distinct.
+        int rz = -1;
+        int rw1 = -1;
+        int rw2 = -1;
+        for (int i = last; h[Cols.PO][i] == BabyBear.ONE; i--) {
+            if (rz < 0 && wordAt(h, Cols.PD, i) == 0) {
+                rz = i;
+            } else if (rw1 < 0) {
+                rw1 = i;
+            } else if (rw2 < 0) {
+                rw2 = i;
+            }
+        }
+        long pcw = Search.pcOf(h, last) / 4;
+        long z = pcw + value(h, Cols.OA_F, rz) + 3;
+        int[] reader = {rw1, rw2};
+        for (int q = 0; q < 2; q++) {
+            int r = f + q;
+            int src = reader[q];
+            long word = pcw + value(h, Cols.OA_F, src) + 3;
+            long v = wordAt(h, Cols.PD, src);
+            for (int col = 0; col < Cols.M16; col++) {
+                w[col][r] = h[col][last];
+            }
+            pieces(w, r, v);
+            long rd = v >>> 7 & 31;
+            long rs1 = v >>> 15 & 31;
+            long rs2 = v >>> 20 & 31;
+            cell(w, Cols.OA_F, r, word - pcw);
+            cell(w, Cols.PTS_F, r, value(h, Cols.PTS_D, src));
+            word(w, Cols.A, r, v);
+            cell(w, Cols.OA_1, r, word - Rv32imConstraints.RB - rs1);
+            cell(w, Cols.PTS_1, r, tEnd);
+            word(w, Cols.R2, r, v);
+            cell(w, Cols.OA_2, r, word - Rv32imConstraints.RB - rs2);
+            cell(w, Cols.PTS_2, r, tEnd + 1);
+            word(w, Cols.PD, r, 0);
+            word(w, Cols.C, r, 0);
+            cell(w, Cols.PTS_D, r, tEnd + 2);
+            cell(w, Cols.OA_D, r, z - Rv32imConstraints.RB - rd + (q == 0 ? 20 : 0));
+            // The page-out read of the word now reads what the third read left.
+            cell(w, Cols.PTS_D, src, tEnd + 2);
+            regap(w, src);
+            regap(w, r);
+            settle(w, r);
+        }
+        selectors(w, f, new Op[] {Op.E_HALT, Op.E_COMMIT, Op.E_READ}, new int[] {1, 1, -2});
+        cell(w, Cols.RDW, f, -2);
+        word(w, Cols.PV, f, pointer);
+        word(w, Cols.RM, f, pointer);
+        settle(w, f);
+        for (int i = f + 2; i < n; i++) {
+            cell(w, Cols.TSB, i, tEnd + 8L * (i - f - 1));
+            for (int[] slot : Search.SLOTS) {
+                cell(w, slot[0], i, tEnd + 8L * (i - f - 1) + slot[3] - 1);
             }
             regap(w, i);
         }
@@ -679,6 +1118,12 @@ class ConstraintDeletionSearchTest {
             return names();
         }
 
+        /** The HALT bus term of row r of {@code w}: what a HALT claimed in the public values must match. */
+        Ext haltTerm(int[][] w, int r) {
+            return check.fractions(balanced.stream().filter(x -> x.bus() == Rv32imConstraints.BUS_HALT).toList(),
+                    check.row(w, r));
+        }
+
         Set<String> names() {
             Set<String> names = new HashSet<>();
             for (int k : found) {
@@ -727,6 +1172,14 @@ class ConstraintDeletionSearchTest {
          * rows), the lookups of the rows that differ, and the MEM and HALT sums over them.
          */
         void whole(int[][] variant) {
+            whole(variant, Ext.ZERO);
+        }
+
+        /**
+         * As {@link #whole(int[][])}, with public values that differ from this trace's: their MEM
+         * and HALT terms change the trace's sum by {@code publicChange}.
+         */
+        void whole(int[][] variant, Ext publicChange) {
             if (variant[0].length != n) {
                 return;
             }
@@ -774,10 +1227,10 @@ class ConstraintDeletionSearchTest {
                 delta = delta.add(check.fractions(balanced, check.row(variant, r)))
                         .sub(check.fractions(balanced, check.row(orig, r)));
             }
-            if (ks.size() == 1 && delta.isZero()) {
+            if (ks.size() == 1 && delta.sub(publicChange).isZero()) {
                 int k = ks.iterator().next();
                 if (VERIFY) {
-                    verify(k, variant);
+                    verify(k, variant, publicChange);
                 }
                 found.add(k);
             }
@@ -1936,13 +2389,13 @@ class ConstraintDeletionSearchTest {
 
         /** The witness in full: tables recounted, every constraint on the changed rows, every LogUp sum. */
         private void verify(int k) {
-            verify(k, t);
+            verify(k, t, Ext.ZERO);
         }
 
-        private void verify(int k, int[][] witness) {
+        private void verify(int k, int[][] witness, Ext publicChange) {
             int[][] w = AirCheck.copy(witness);
             SegmentWitness.countLookups(w, air);
-            for (String v : check.violations(w)) {
+            for (String v : check.violations(w, publicChange)) {
                 if (!v.startsWith(constraints.get(k).name() + " @")) {
                     throw new AssertionError(constraints.get(k).name() + " isolated, but the witness also has " + v);
                 }
