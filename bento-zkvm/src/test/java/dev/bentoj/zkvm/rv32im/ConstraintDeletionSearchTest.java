@@ -672,17 +672,7 @@ class ConstraintDeletionSearchTest {
      * the next pc is pc + 4 as before.
      */
     static int[][] fenceOnAuipc(int[][] h, Rv32imAir air, int r) {
-        int[][] w = AirCheck.copy(h);
-        selectors(w, r, new Op[] {Op.ADDI, Op.SLTIU, Op.FENCE}, new int[] {1, 1, -1});
-        word(w, Cols.C, r, 0);
-        word(w, Cols.B, r, 0);
-        adderOut(w, r, 0);
-        for (int col : new int[] {Cols.CA0, Cols.CA1, Cols.CB0, Cols.CB1, Cols.T_LO, Cols.T_HI}) {
-            cell(w, col, r, 0);
-        }
-        settle(w, r);
-        SegmentWitness.countLookups(w, air);
-        return w;
+        return zeroFieldMix(h, air, r, Op.ADDI, Op.SLTIU, Op.FENCE);
     }
 
     /**
@@ -693,8 +683,16 @@ class ConstraintDeletionSearchTest {
      * next pc is q4 − t + j = pc + 4. rd = 0: G_WR = 1, but nothing is written.
      */
     static int[][] jalOnFence(int[][] h, Rv32imAir air, int r) {
+        return zeroFieldMix(h, air, r, Op.AUIPC, Op.JALR, Op.JAL);
+    }
+
+    /**
+     * Row r run as x + y − z on a word with rd = rs1 = rs2 = x0 and zero I- and S-immediates
+     * (the two above): c, b, the adders' outputs, the carries and t all 0, the rest settled.
+     */
+    private static int[][] zeroFieldMix(int[][] h, Rv32imAir air, int r, Op x, Op y, Op z) {
         int[][] w = AirCheck.copy(h);
-        selectors(w, r, new Op[] {Op.AUIPC, Op.JALR, Op.JAL}, new int[] {1, 1, -1});
+        selectors(w, r, new Op[] {x, y, z}, new int[] {1, 1, -1});
         word(w, Cols.C, r, 0);
         word(w, Cols.B, r, 0);
         adderOut(w, r, 0);
