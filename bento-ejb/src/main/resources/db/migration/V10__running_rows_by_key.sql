@@ -2,14 +2,16 @@
 -- index of running rows.
 --
 -- Both name the task by key and fence it with state = 'running', and a partial index WHERE
--- state = 'running' matches that condition. The planner then saw a full scan of such an index
--- as the cheapest way to the rows: ANALYZE sizes a partial index by the live rows it covers,
--- a few dozen running tasks, so the scan was costed at 4.44 against 8.3 for a key lookup. But a
--- completed task's entry stays in the index until vacuum removes it, and while another
--- transaction holds its snapshot vacuum removes none: in the soak's held half the index held
--- every task completed since the snapshot, millions, and each completion read all of them
--- (pages from disk; the completion, waiting on I/O, held its job rows, and every other
--- completion of those jobs queued behind it). Throughput fell from 10,700 to 1,000 tasks/s.
+-- state = 'running' matches that condition. In the soak's held half (./bench/run taskdb, 2
+-- cores), EXPLAIN of the completion's update on the bench database chose a full scan of
+-- tasks_running_by_stream, estimated at 1 row and a cost of 4.44, over the primary key. A
+-- completed task's entry stays in that index until vacuum removes it, and while another
+-- transaction holds its snapshot vacuum removes none, so the index held every task completed
+-- since the snapshot (millions). Sampled pg_stat_activity showed the completions waiting on
+-- data-file reads, the other completions of their jobs queued behind them on the job rows, and
+-- throughput fell from 10,700 to about 1,000 tasks/s. With this migration and the one-round-trip
+-- completion (TaskSql.LOCK_JOBS_THEN_COMPLETE, measured together, not apart) the held half kept
+-- 0.86 of the clean throughput over 10 minutes.
 --
 -- tasks_running_by_stream (V1) has had no reader since the reaper moved to
 -- tasks_running_by_lease (V4): dropped. The reaper's index now also requires a lease. Every

@@ -121,7 +121,7 @@ final class BenchDatabase implements AutoCloseable {
         // db-scheduler shares the pool. -Dbench.plan_cache_mode=auto (in BENCH_JAVA_OPTS) measures
         // PostgreSQL's default, and -Dbench.pg_options=~-c~name=value (~ for spaces) adds
         // settings, auto_explain's say.
-        config.addDataSourceProperty("options", "-c plan_cache_mode=" + PLAN_CACHE_MODE + " -c jit=off"
+        config.addDataSourceProperty("options", TaskDb.connectionOptions(PLAN_CACHE_MODE)
                 + System.getProperty("bench.pg_options", "").replace('~', ' '));
         BenchDatabase db = new BenchDatabase(new HikariDataSource(config), version);
         TaskDbSchema.migrate(db.pool);

@@ -95,7 +95,12 @@ public final class TaskDb implements AutoCloseable {
      * compiles them at every execution: 886 ms of a 957-ms claim with 7.7 million tasks queued
      * ({@code V9__claim_without_jit.sql}).
      */
-    public static final String CONNECTION_OPTIONS = "-c plan_cache_mode=" + PLAN_CACHE_MODE + " -c jit=off";
+    public static final String CONNECTION_OPTIONS = connectionOptions(PLAN_CACHE_MODE);
+
+    /** {@link #CONNECTION_OPTIONS} with another plan_cache_mode (the benchmark compares them). */
+    public static String connectionOptions(String planCacheMode) {
+        return "-c plan_cache_mode=" + planCacheMode + " -c jit=off";
+    }
 
     /** Errors are cut to this many characters before they are stored (upstream: 1024). */
     static final int MAX_ERROR_CHARS = 4000;

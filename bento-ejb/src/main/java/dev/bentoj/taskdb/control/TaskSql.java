@@ -41,15 +41,27 @@ final class TaskSql {
      * The stream_locks step: locks the counter rows of the generations that {@code rows} (a CTE
      * with stream_id and gen) read, in stream order so that two statements changing several
      * streams never deadlock; a generation retired meanwhile drops out (re-checked on the
-     * locked version), and the statement's {@code taskdb_counted} check then fails it. The
-     * update that follows matches both columns against these rows, so that the index goes straight
-     * to the current generation instead of every version of every generation not yet vacuumed
+     * locked version), and the statement's {@code taskdb_counted} check then fails it. Returns
+     * the generation too: the update ({@link #lockedGenerationOf}) matches both columns, so that
+     * any index scan it gets, bitmap or not, reads only the current generation's entries
      * ({@code V9__claim_without_jit.sql}).
      */
     private static String lockGenerationsOf(String rows) {
         return "SELECT sc.stream_id, sc.gen FROM stream_counters sc JOIN " + rows
                 + " g ON g.stream_id = sc.stream_id AND g.gen = sc.gen"
                 + " WHERE NOT sc.retired ORDER BY sc.stream_id FOR NO KEY UPDATE OF sc";
+    }
+
+    /**
+     * The WHERE condition of the update that follows {@link #lockGenerationsOf}: the counter row
+     * {@code sc} of the generation that row {@code r} (stream_id, gen) read, if still current,
+     * named through the locked rows (which also runs the stream_locks CTE first). It starts with
+     * a space because a text block drops the one after the WHERE before it.
+     */
+    private static String lockedGenerationOf(String r) {
+        return " " + r + ".stream_id = sc.stream_id AND " + r + ".gen = sc.gen AND NOT sc.retired"
+                + " AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))"
+                + " AND sc.gen = ANY (ARRAY(SELECT gen FROM stream_locks))\n";
     }
 
     /** Creates a running job; its seq orders it among all jobs (oldest first). */
@@ -144,9 +156,7 @@ final class TaskSql {
                 SET claim_from = LEAST(sc.claim_from, r.k), readied_low = LEAST(sc.readied_low, r.k),
                     updates = sc.updates + 1
                 FROM readied r
-                WHERE sc.stream_id = r.stream_id AND sc.gen = r.gen AND NOT sc.retired
-                  AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
-                  AND sc.gen = ANY (ARRAY(SELECT gen FROM stream_locks))
+                WHERE """ + lockedGenerationOf("r") + """
                 RETURNING sc.stream_id
             )
             SELECT taskdb_counted((SELECT count(*) FROM lowered), (SELECT count(*) FROM readied))
@@ -265,9 +275,7 @@ final class TaskSql {
                     readied_low = LEAST(sc.readied_low, d.readied),
                     updates = sc.updates + 1
                 FROM current d
-                WHERE sc.stream_id = d.stream_id AND sc.gen = d.gen AND NOT sc.retired
-                  AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
-                  AND sc.gen = ANY (ARRAY(SELECT gen FROM stream_locks))
+                WHERE """ + lockedGenerationOf("d") + """
                 RETURNING sc.stream_id
             )
             SELECT 'done' AS kind, job_id::text AS a, task_id AS b FROM done
@@ -283,8 +291,7 @@ final class TaskSql {
      * statements and one Sync. Run in autocommit, they are one implicit transaction that commits
      * at the Sync: one round trip in all, and the job rows, locked from the first statement to the
      * commit, are held for no round trip that other completions of the same jobs would queue
-     * behind (the soak's most frequent lock wait, and what slowed the busier of two streams in
-     * the fair cell). The second statement still takes its own snapshot (READ COMMITTED takes one
+     * behind (the soak's most frequent lock wait). The second statement still takes its own snapshot (READ COMMITTED takes one
      * per statement, pipelined or not), so it sees every completion that committed while the first
      * waited for the locks. Parameters: the distinct job ids, then {@link #COMPLETE}'s.
      */
@@ -392,9 +399,7 @@ final class TaskSql {
             ), freed AS (
                 UPDATE stream_counters sc SET running = sc.running - d.n, updates = sc.updates + 1
                 FROM current d
-                WHERE sc.stream_id = d.stream_id AND sc.gen = d.gen AND NOT sc.retired
-                  AND sc.stream_id = ANY (ARRAY(SELECT stream_id FROM stream_locks))
-                  AND sc.gen = ANY (ARRAY(SELECT gen FROM stream_locks))
+                WHERE """ + lockedGenerationOf("d") + """
                 RETURNING sc.stream_id
             )
             SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM cancelled) AS cancelled,
