@@ -154,6 +154,17 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /**
+     * When the TaskDB call this thread sent at {@code sent} committed: its own commit if it made
+     * one since, else now. TaskDB combines results reported at the same time into one batch,
+     * committed on the thread of the first ({@code Combiner}); the others are answered just after
+     * that commit, so for them this is later than the commit by one thread wake-up.
+     */
+    static long committedSince(long sent) {
+        long last = lastCommitNanos();
+        return last >= sent ? last : System.nanoTime();
+    }
+
+    /**
      * Empties every table of both schedulers, so that each run starts from the same state. TaskDB
      * caches stream ids, so a new {@code TaskDb} is needed after this.
      */

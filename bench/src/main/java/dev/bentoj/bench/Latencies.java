@@ -51,6 +51,12 @@ final class Latencies {
         return out;
     }
 
+    /** The mean, in ms with two decimals; NaN when empty. */
+    double meanMs() {
+        long[] all = snapshot();
+        return all.length == 0 ? Double.NaN : ms((long) Arrays.stream(all).average().orElse(0));
+    }
+
     static double ms(long nanos) {
         return Math.round(nanos / 1e4) / 100.0;
     }

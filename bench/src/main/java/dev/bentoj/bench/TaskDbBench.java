@@ -593,8 +593,9 @@ final class TaskDbBench {
                         }
                         results.add(new Completion(c.jobId(), c.taskId(), c.attempt(), null));
                     }
+                    long sent = System.nanoTime();
                     List<CompletionOutcome> outcomes = taskDb.completeAll(results);
-                    long done = BenchDatabase.lastCommitNanos();
+                    long done = BenchDatabase.committedSince(sent);
                     for (int i = 0; i < outcomes.size(); i++) {
                         TaskClaim c = claims.get(i);
                         if (outcomes.get(i) != CompletionOutcome.COMPLETED) {
@@ -661,6 +662,9 @@ final class TaskDbBench {
 
         private final List<Event> events = new ArrayList<>();
         private final Map<String, Long> readyAt = new ConcurrentHashMap<>();
+        /** Per owner: claim returned → completion committed, and the completion call alone. */
+        private final Map<String, Latencies> held = new ConcurrentHashMap<>();
+        private final Map<String, Latencies> completing = new ConcurrentHashMap<>();
 
         synchronized void claimed(String owner, long asked, long at) {
             events.add(new Event(at, asked, owner, +1));
@@ -670,12 +674,40 @@ final class TaskDbBench {
             events.add(new Event(at, at, owner, -1));
         }
 
+        void held(String owner, long claimedAt, long completionSentAt, long releasedAt) {
+            held.computeIfAbsent(owner, k -> new Latencies()).add(releasedAt - claimedAt);
+            completing.computeIfAbsent(owner, k -> new Latencies()).add(releasedAt - completionSentAt);
+        }
+
+        /**
+         * How long {@code owner}'s tasks held their slots, and how much of that was the
+         * completion call: with equal task times, a longer hold is what makes the claims ratio
+         * differ from the running-slots ratio.
+         */
+        Map<String, Object> holdFigures(String owner, String prefix) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            Latencies h = held.getOrDefault(owner, new Latencies());
+            Latencies c = completing.getOrDefault(owner, new Latencies());
+            out.put(prefix + "held_mean_ms", h.meanMs());
+            out.put(prefix + "completion_mean_ms", c.meanMs());
+            out.putAll(c.summary(prefix + "completion_"));
+            return out;
+        }
+
         void readyAt(String user, long at) {
             readyAt.put(user, at);
         }
 
         synchronized void rename(Map<String, String> owners) {
             events.replaceAll(e -> new Event(e.at, e.asked, owners.getOrDefault(e.owner, e.owner), e.delta));
+            owners.forEach((from, to) -> {
+                Latencies h = held.remove(from);
+                Latencies c = completing.remove(from);
+                if (h != null) {
+                    held.put(to, h);
+                    completing.put(to, c);
+                }
+            });
         }
 
         private synchronized List<Event> sorted() {
@@ -843,6 +875,8 @@ final class TaskDbBench {
             out.put("share_running_c_mean", round2(runningC));
             out.put("share_running_d_mean", round2(runningD));
             out.put("share_running_ratio", round2(runningC / runningD));
+            out.putAll(shares.holdFigures("C", "share_c_"));
+            out.putAll(shares.holdFigures("D", "share_d_"));
             out.put("tasks_per_s", Math.round((cs + ds) * 1e9 / (s1 - s0)));
             out.put("duplicates", duplicates.get());
         }
@@ -876,15 +910,19 @@ final class TaskDbBench {
                 long asked = System.nanoTime();
                 for (TaskClaim c : taskDb.claim(worker, PROVE, 1, Duration.ofMillis(200))) {
                     String owner = c.jobId().toString();
-                    log.claimed(owner, asked, System.nanoTime());
+                    long claimedAt = System.nanoTime();
+                    log.claimed(owner, asked, claimedAt);
                     if (c.attempt() > 1) {
                         duplicates.incrementAndGet();
                     }
                     sleepMillis(taskMillis);
+                    long sent = System.nanoTime();
                     CompletionOutcome outcome = taskDb.completeAll(
                             List.of(new Completion(c.jobId(), c.taskId(), c.attempt(), null))).get(0);
                     // the slot is TaskDB's until the completion commits
-                    log.released(owner, BenchDatabase.lastCommitNanos());
+                    long released = BenchDatabase.committedSince(sent);
+                    log.released(owner, released);
+                    log.held(owner, claimedAt, sent, released);
                     if (outcome == CompletionOutcome.COMPLETED) {
                         completed.computeIfAbsent(c.jobId(), k -> new AtomicInteger()).incrementAndGet();
                     }

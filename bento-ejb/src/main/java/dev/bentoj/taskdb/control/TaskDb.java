@@ -134,6 +134,17 @@ public final class TaskDb implements AutoCloseable {
      * counters (a claim's fair-share decision sees every claim before it) and skips nothing.
      */
     private final Semaphore claimTurn = new Semaphore(1, true);
+    /**
+     * Results reported while another batch of results commits wait for it and then go together,
+     * in one statement and one commit ({@link Combiner}). Each completion of a job locks its row
+     * until commit, so concurrent completions of one busy job used to queue there one commit
+     * each; a stream with more running tasks queued longer, which kept its slots longer than
+     * the scheduler's share gave it.
+     */
+    private final Combiner<List<Completion>, List<Classified>> completions =
+            new Combiner<>(this::completeCombined, TaskDb::fitsOneBatch);
+    /** Most results in one combined batch (a caller's own batch may be larger, and goes alone). */
+    static final int MAX_COMBINED_RESULTS = 1000;
     /** Where this instance's next reaper pass starts reading leases ({@link #reapUnderLock}). */
     private volatile OffsetDateTime reapedBefore;
     private volatile long lastFullReap = System.nanoTime();
@@ -539,7 +550,7 @@ public final class TaskDb implements AutoCloseable {
      *     (output is not JSON)
      */
     public CompletionOutcome complete(UUID jobId, String taskId, int attempt, String outputJson) {
-        Classified c = completeBatch(List.of(new Completion(jobId, taskId, attempt, outputJson))).get(0);
+        Classified c = completions.run(List.of(new Completion(jobId, taskId, attempt, outputJson))).get(0);
         return switch (c.outcome) {
             case COMPLETED, ALREADY_COMPLETED -> c.outcome;
             default -> throw refusal(jobId, taskId, attempt, c.fence, "result");
@@ -552,7 +563,40 @@ public final class TaskDb implements AutoCloseable {
      * input order, instead of an exception. A task may appear only once per batch.
      */
     public List<CompletionOutcome> completeAll(List<Completion> completions) {
-        return completeBatch(completions).stream().map(Classified::outcome).toList();
+        Objects.requireNonNull(completions, "completions");
+        if (completions.isEmpty()) {
+            return List.of();
+        }
+        return this.completions.run(List.copyOf(completions)).stream().map(Classified::outcome).toList();
+    }
+
+    /** Several callers' results as one batch, each caller's outcomes returned to it. */
+    private List<List<Classified>> completeCombined(List<List<Completion>> requests) {
+        if (requests.size() == 1) {
+            return List.of(completeBatch(requests.get(0)));
+        }
+        List<Classified> all = completeBatch(requests.stream().flatMap(List::stream).toList());
+        List<List<Classified>> out = new ArrayList<>(requests.size());
+        int from = 0;
+        for (List<Completion> r : requests) {
+            out.add(all.subList(from, from + r.size()));
+            from += r.size();
+        }
+        return out;
+    }
+
+    /** A caller's results join a batch if it stays small and names no task twice. */
+    private static boolean fitsOneBatch(List<List<Completion>> batch, List<Completion> next) {
+        int size = next.size();
+        Set<String> keys = new HashSet<>();
+        for (List<Completion> r : batch) {
+            size += r.size();
+            for (Completion d : r) {
+                keys.add(d.jobId() + "/" + d.taskId());
+            }
+        }
+        return size <= MAX_COMBINED_RESULTS
+                && next.stream().noneMatch(d -> keys.contains(d.jobId() + "/" + d.taskId()));
     }
 
     private record Classified(CompletionOutcome outcome, Fence fence) {
