@@ -560,7 +560,10 @@ public final class TaskDb implements AutoCloseable {
     /**
      * Records many results in one transaction, two statements and one round trip (a worker or
      * the work API may batch them): each is fenced on its own, and its outcome is reported, in
-     * input order, instead of an exception. A task may appear only once per batch.
+     * input order, instead of an exception. A task may appear only once per batch. Results that
+     * other callers report meanwhile may share the transaction ({@link #completions}); a batch
+     * that fails as a whole (a result that is not JSON) is split again, so only its caller sees
+     * the error.
      */
     public List<CompletionOutcome> completeAll(List<Completion> completions) {
         Objects.requireNonNull(completions, "completions");

@@ -11,6 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,30 +31,44 @@ class CombinerTest {
         assertEquals(List.of(Thread.currentThread().getName()), threads);
     }
 
+    /**
+     * A combiner whose batch holding request 0 waits until {@link #release}, so that the requests
+     * sent meanwhile queue behind it; every batch it runs is noted in {@link #batches}.
+     */
+    private static final class Gate {
+        final CountDownLatch firstRunning = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+
+        Combiner<Integer, Integer> combiner(Function<List<Integer>, List<Integer>> results,
+                                            BiPredicate<List<Integer>, Integer> fits) {
+            return new Combiner<>(batch -> {
+                batches.add(batch);
+                if (batch.contains(0)) {
+                    firstRunning.countDown();
+                    await(release);
+                }
+                return results.apply(batch);
+            }, fits);
+        }
+    }
+
     @Test
     void requestsQueuedBehindABatchGoTogetherAndEachGetsItsOwnResult() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-        Combiner<Integer, Integer> c = new Combiner<>(batch -> {
-            batches.add(batch);
-            if (batch.contains(0)) {
-                firstRunning.countDown();
-                await(release);
-            }
-            return batch.stream().map(i -> i + 100).toList();
-        }, (batch, next) -> true);
+        Gate gate = new Gate();
+        Combiner<Integer, Integer> c = gate.combiner(batch -> batch.stream().map(i -> i + 100).toList(),
+                (batch, next) -> true);
         ExecutorService pool = Executors.newFixedThreadPool(9);
         try {
             Future<Integer> first = pool.submit(() -> c.run(0));
-            assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+            assertTrue(gate.firstRunning.await(5, TimeUnit.SECONDS));
             List<Future<Integer>> others = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
                 int k = i;
                 others.add(pool.submit(() -> c.run(k)));
             }
             Thread.sleep(200); // all eight queued behind the first batch
-            release.countDown();
+            gate.release.countDown();
             assertEquals(100, first.get(5, TimeUnit.SECONDS));
             for (int i = 1; i <= 8; i++) {
                 assertEquals(100 + i, others.get(i - 1).get(5, TimeUnit.SECONDS));
@@ -60,54 +76,38 @@ class CombinerTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(2, batches.size(), "the first alone, then the eight queued behind it as one: " + batches);
-        assertEquals(8, batches.get(1).size());
+        assertEquals(2, gate.batches.size(), "the first alone, then the eight queued behind it as one: " + gate.batches);
+        assertEquals(8, gate.batches.get(1).size());
     }
 
     @Test
     void whatDoesNotFitWaitsForTheNextBatchInArrivalOrder() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-        Combiner<Integer, Integer> c = new Combiner<>(batch -> {
-            batches.add(batch);
-            if (batch.contains(0)) {
-                firstRunning.countDown();
-                await(release);
-            }
-            return batch;
-        }, (batch, next) -> batch.size() < 3);
+        Gate gate = new Gate();
+        Combiner<Integer, Integer> c = gate.combiner(batch -> batch, (batch, next) -> batch.size() < 3);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Integer>> all = new ArrayList<>();
             all.add(pool.submit(() -> c.run(0)));
-            assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+            assertTrue(gate.firstRunning.await(5, TimeUnit.SECONDS));
             for (int i = 1; i <= 7; i++) {
                 int k = i;
                 all.add(pool.submit(() -> c.run(k)));
                 Thread.sleep(30); // arrival order 1..7
             }
-            release.countDown();
+            gate.release.countDown();
             for (int i = 0; i <= 7; i++) {
                 assertEquals(i, all.get(i).get(5, TimeUnit.SECONDS));
             }
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)), batches);
+        assertEquals(List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)), gate.batches);
     }
 
     @Test
     void aFailingRequestFailsAloneAndTheOthersInItsBatchStillRun() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger runs = new AtomicInteger();
-        Combiner<Integer, Integer> c = new Combiner<>(batch -> {
-            runs.incrementAndGet();
-            if (batch.contains(0)) {
-                firstRunning.countDown();
-                await(release);
-            }
+        Gate gate = new Gate();
+        Combiner<Integer, Integer> c = gate.combiner(batch -> {
             if (batch.contains(-1)) {
                 throw new IllegalArgumentException("bad request");
             }
@@ -116,12 +116,12 @@ class CombinerTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             Future<Integer> first = pool.submit(() -> c.run(0));
-            assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+            assertTrue(gate.firstRunning.await(5, TimeUnit.SECONDS));
             Future<Integer> good = pool.submit(() -> c.run(7));
             Future<Integer> bad = pool.submit(() -> c.run(-1));
             Future<Integer> alsoGood = pool.submit(() -> c.run(8));
             Thread.sleep(200);
-            release.countDown();
+            gate.release.countDown();
             assertEquals(0, first.get(5, TimeUnit.SECONDS));
             assertEquals(7, good.get(5, TimeUnit.SECONDS));
             assertEquals(8, alsoGood.get(5, TimeUnit.SECONDS));
@@ -131,7 +131,7 @@ class CombinerTest {
             pool.shutdownNow();
         }
         // the first batch, the failed batch of three, then each of the three alone
-        assertEquals(5, runs.get());
+        assertEquals(5, gate.batches.size(), gate.batches.toString());
         // and the combiner still serves requests afterwards
         assertEquals(9, c.run(9));
     }

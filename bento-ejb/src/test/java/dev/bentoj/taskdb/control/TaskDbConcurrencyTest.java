@@ -3,6 +3,7 @@ package dev.bentoj.taskdb.control;
 import dev.bentoj.taskdb.entity.Completion;
 import dev.bentoj.taskdb.entity.CompletionOutcome;
 import dev.bentoj.taskdb.entity.TaskClaim;
+import dev.bentoj.taskdb.entity.TaskDbException;
 import dev.bentoj.taskdb.entity.TaskSpec;
 import dev.bentoj.taskdb.entity.WorkerType;
 import org.junit.jupiter.api.Test;
@@ -116,5 +117,51 @@ class TaskDbConcurrencyTest {
         assertEquals(jobs.size(), db.queryLong("SELECT count(*) FROM jobs WHERE state = 'succeeded' AND remaining = 0"));
         assertEquals(0, db.queryLong("SELECT coalesce(sum(running), 0) FROM stream_counts"));
         assertTrue(taskDb.claim("late", Set.of(WorkerType.values()), 10).isEmpty());
+    }
+
+    /**
+     * Results reported at the same moment may be combined into one transaction; one that is not
+     * JSON must still fail alone, and every other result must be recorded.
+     */
+    @Test
+    void aResultThatIsNotJsonFailsAloneAmongResultsReportedAtTheSameMoment() throws Exception {
+        TaskDb taskDb = new TaskDb(db.dataSource());
+        int n = 32;
+        List<TaskSpec> specs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            specs.add(TaskSpec.of("t" + i, WorkerType.AUX, null, 60, 1));
+        }
+        UUID job = taskDb.createJob("combined", specs);
+        List<TaskClaim> claims = taskDb.claim("w", Set.of(WorkerType.AUX), n);
+        assertEquals(n, claims.size());
+        TaskClaim bad = claims.get(n / 2);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Future<CompletionOutcome>> outcomes = new ArrayList<>();
+        try {
+            for (TaskClaim c : claims) {
+                String output = c == bad ? "not json" : "{\"ok\":true}";
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    return taskDb.complete(c.jobId(), c.taskId(), c.attempt(), output);
+                }));
+            }
+            go.countDown();
+            for (int i = 0; i < n; i++) {
+                if (claims.get(i) == bad) {
+                    var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                            outcomes.get(i)::get);
+                    assertEquals(TaskDbException.Reason.INVALID_REQUEST, ((TaskDbException) e.getCause()).reason());
+                } else {
+                    assertEquals(CompletionOutcome.COMPLETED, outcomes.get(i).get(30, TimeUnit.SECONDS));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(n - 1, db.queryLong("SELECT count(*) FROM tasks WHERE job_id = '" + job + "' AND state = 'done'"));
+        // the refused result lost nothing: the task still runs, and a proper result completes it and the job
+        assertEquals(CompletionOutcome.COMPLETED, taskDb.complete(job, bad.taskId(), bad.attempt(), "{}"));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM jobs WHERE id = '" + job + "' AND state = 'succeeded'"));
     }
 }
