@@ -107,7 +107,7 @@ class TaskDbInvariantsTest {
 
     @Test
     void chaosKeepsCountersExactAndNeverLeavesLiveTasksInEndedJobs() throws Exception {
-        // Generations of 4 updates instead of 100 (V7__stream_counter_generations.sql, V11): claims
+        // Generations of 4 updates instead of 1000 (V7__stream_counter_generations.sql): claims
         // start new ones all the time, so every kind of statement that changes counters races a
         // rotation and must be retried, on both instances.
         db.execute("CREATE OR REPLACE FUNCTION taskdb_generation_updates() RETURNS integer"
