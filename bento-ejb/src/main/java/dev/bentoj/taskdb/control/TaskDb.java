@@ -139,9 +139,10 @@ public final class TaskDb implements AutoCloseable {
      * in one statement and one commit ({@link Combiner}). Each completion of a job locks its row
      * until commit, so concurrent completions of one busy job used to queue there one commit
      * each; a stream with more running tasks queued longer, which kept its slots longer than
-     * the scheduler's share gave it.
+     * the scheduler's share gave it (fair cell of ./bench/run taskdb, multipliers 2:1: slots held
+     * 14.9 against 13.8 ms, claims 1.84:1; combined, 13.2 against 13.3 ms and 1.95:1).
      */
-    private final Combiner<List<Completion>, List<Classified>> completions =
+    private final Combiner<List<Completion>, List<Classified>> resultBatches =
             new Combiner<>(this::completeCombined, TaskDb::fitsOneBatch);
     /** Most results in one combined batch (a caller's own batch may be larger, and goes alone). */
     static final int MAX_COMBINED_RESULTS = 1000;
@@ -550,7 +551,7 @@ public final class TaskDb implements AutoCloseable {
      *     (output is not JSON)
      */
     public CompletionOutcome complete(UUID jobId, String taskId, int attempt, String outputJson) {
-        Classified c = completions.run(List.of(new Completion(jobId, taskId, attempt, outputJson))).get(0);
+        Classified c = resultBatches.run(List.of(new Completion(jobId, taskId, attempt, outputJson))).get(0);
         return switch (c.outcome) {
             case COMPLETED, ALREADY_COMPLETED -> c.outcome;
             default -> throw refusal(jobId, taskId, attempt, c.fence, "result");
@@ -561,7 +562,7 @@ public final class TaskDb implements AutoCloseable {
      * Records many results in one transaction, two statements and one round trip (a worker or
      * the work API may batch them): each is fenced on its own, and its outcome is reported, in
      * input order, instead of an exception. A task may appear only once per batch. Results that
-     * other callers report meanwhile may share the transaction ({@link #completions}); a batch
+     * other callers report meanwhile may share the transaction ({@link Combiner}); a batch
      * that fails as a whole (a result that is not JSON) is split again, so only its caller sees
      * the error.
      */
@@ -570,7 +571,7 @@ public final class TaskDb implements AutoCloseable {
         if (completions.isEmpty()) {
             return List.of();
         }
-        return this.completions.run(List.copyOf(completions)).stream().map(Classified::outcome).toList();
+        return resultBatches.run(List.copyOf(completions)).stream().map(Classified::outcome).toList();
     }
 
     /** Several callers' results as one batch, each caller's outcomes returned to it. */
