@@ -589,18 +589,18 @@ public final class TaskDb implements AutoCloseable {
         return out;
     }
 
-    /** A caller's results join a batch if it stays small and names no task twice. */
+    /**
+     * A caller's results join a batch while it stays at most {@link #MAX_COMBINED_RESULTS}. A
+     * task named by two callers at once (a retried request racing itself) is not checked here:
+     * completeBatch refuses the batch before any SQL, and the combiner then runs each caller
+     * alone, which answers the second ALREADY_COMPLETED.
+     */
     private static boolean fitsOneBatch(List<List<Completion>> batch, List<Completion> next) {
         int size = next.size();
-        Set<String> keys = new HashSet<>();
         for (List<Completion> r : batch) {
             size += r.size();
-            for (Completion d : r) {
-                keys.add(d.jobId() + "/" + d.taskId());
-            }
         }
-        return size <= MAX_COMBINED_RESULTS
-                && next.stream().noneMatch(d -> keys.contains(d.jobId() + "/" + d.taskId()));
+        return size <= MAX_COMBINED_RESULTS;
     }
 
     private record Classified(CompletionOutcome outcome, Fence fence) {
