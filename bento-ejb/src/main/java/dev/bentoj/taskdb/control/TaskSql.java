@@ -7,8 +7,9 @@ package dev.bentoj.taskdb.control;
  * generation in its snapshot ({@link #generationOf}), locks it ({@link #lockGenerationsOf}, in
  * stream order), updates it only if it is still current, and calls {@code taskdb_counted} to
  * raise a serialization failure (retried by TaskDb) if a rotation got in between. Counter rows
- * are always reached through the primary key; the stream rows themselves, no longer rewritten,
- * are found by claims through streams_by_worker_type. A plan that scanned a rewritten table
+ * are always reached through the primary key (the claim's update: by the ctid read through it);
+ * the stream rows themselves, no longer rewritten, are found by claims through
+ * streams_by_worker_type. A plan that scanned a rewritten table
  * while a snapshot kept pruning from keeping up made every claim and completion slower by the
  * page, for good (V4__claim_from.sql has the figures).
  * Schema and invariants: {@code db/migration/V1__taskdb.sql}; retention and storage settings:
@@ -44,7 +45,10 @@ final class TaskSql {
      * locked version), and the statement's {@code taskdb_counted} check then fails it. Returns
      * the generation too: the update ({@link #lockedGenerationOf}) matches both columns, so that
      * any index scan it gets, bitmap or not, reads only the current generation's entries
-     * ({@code V9__claim_without_jit.sql}).
+     * ({@code V9__claim_without_jit.sql}). These statements are planned at each execution, and
+     * auto_explain in the soak's held half showed both columns in their index condition; the
+     * claim's generic plan kept gen out of it, so the claim reaches its row by ctid instead
+     * ({@code V11__claim_counter_by_tid.sql}).
      */
     private static String lockGenerationsOf(String rows) {
         return "SELECT sc.stream_id, sc.gen FROM stream_counters sc JOIN " + rows
@@ -179,7 +183,8 @@ final class TaskSql {
      * fenced by attempt + 1, the streams' counters and claim_from updated in the same
      * transaction. The statement is the function {@code taskdb_claim} of
      * {@code db/migration/V8__claim_function.sql}, which explains it step by step and says why
-     * it lives there: its plan is made once per connection, not at every claim.
+     * it lives there: its plan is made once per connection, not at every claim. V9 and V11
+     * revised it (no JIT; the counter row reached by ctid).
      * Parameters: max, worker types (text[]), worker id.
      */
     static final String CLAIM = """
