@@ -11,7 +11,7 @@
 -- claims over 5 ms) that scan read 400 entries 30 s into the held half and 1,671 entries on
 -- 1,594 heap pages 3.5 minutes in: 4.7 ms of a 6.9-ms claim. Claims run one at a time per
 -- server, so throughput fell with it: 13,200 tasks/s in the held half's third minute, and
--- 149,000 tasks queued. With this function, the same run: the claim's mean 0.5 ms and about 200
+-- 149,000 tasks queued. With this function, at the same load: the claim's mean 0.5 ms and about 200
 -- buffers throughout, held 15,500 tasks/s, 106 queued at the end (8-minute soak, 4 minutes held).
 --
 -- How: candidates reads, with the current generation, the ctid of the version its snapshot
