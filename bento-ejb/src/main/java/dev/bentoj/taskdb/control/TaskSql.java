@@ -48,7 +48,7 @@ final class TaskSql {
      * ({@code V9__claim_without_jit.sql}). These statements are planned at each execution, and
      * auto_explain in the soak's held half showed both columns in their index condition; the
      * claim's generic plan kept gen out of it, so the claim reaches its row by ctid instead
-     * ({@code V11__claim_counter_by_tid.sql}).
+     * ({@code R__taskdb_claim.sql}).
      */
     private static String lockGenerationsOf(String rows) {
         return "SELECT sc.stream_id, sc.gen FROM stream_counters sc JOIN " + rows
@@ -183,8 +183,8 @@ final class TaskSql {
      * fenced by attempt + 1, the streams' counters and claim_from updated in the same
      * transaction. The statement is the function {@code taskdb_claim} of
      * {@code db/migration/V8__claim_function.sql}, which explains it step by step and says why
-     * it lives there: its plan is made once per connection, not at every claim. V9 and V11
-     * revised it (no JIT; the counter row reached by ctid).
+     * it lives there: its plan is made once per connection, not at every claim. Its current
+     * text is {@code R__taskdb_claim.sql} (no JIT since V9; the counter row reached by ctid).
      * Parameters: max, worker types (text[]), worker id.
      */
     static final String CLAIM = """

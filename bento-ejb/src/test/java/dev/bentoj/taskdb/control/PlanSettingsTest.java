@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * function's own settings ({@code V8}, {@code V9}) and a pool connection's
  * ({@link TaskDb#CONNECTION_OPTIONS}). JIT off is the one a queue of millions needs: above
  * jit_above_cost PostgreSQL compiled every claim again (886 ms of a 957-ms claim, V9). And the
- * claim's counter update reaches its row by ctid (V11): by key, its generic plan read every
+ * claim's counter update reaches its row by ctid ({@code R__taskdb_claim.sql}): by key, its generic plan read every
  * version of the stream's counters that vacuum had not removed.
  */
 class PlanSettingsTest {

@@ -1,4 +1,9 @@
--- V9's claim with one change: the counter update reaches its row by ctid, not by key.
+-- The claim, taskdb_claim: V8__claim_function.sql made it and explains it step by step; V9 turned
+-- JIT off for it. From here on it lives in this repeatable migration, which Flyway runs again
+-- after the versioned ones whenever its text changes: change the function here, in place,
+-- instead of copying all of it into a new versioned file (V8 and V9 stay as they ran).
+--
+-- Changed here from V9: the counter update reaches its row by ctid, not by key.
 --
 -- Why: the update's plan chose a bitmap scan of stream_counters_pkey with stream_id alone as its
 -- index condition, and checked gen only on each heap row it fetched. V9 had given it
