@@ -111,7 +111,7 @@ BEGIN
             LIMIT 1
         ) nx ON true
     ), stream_locks AS (
-        SELECT sc.stream_id, sc.gen, sc.ctid AS counter_row FROM stream_counters sc
+        SELECT sc.ctid AS counter_row FROM stream_counters sc
         JOIN candidates c ON c.stream_id = sc.stream_id AND c.gen = sc.gen
         JOIN delta d ON d.stream_id = sc.stream_id
         WHERE NOT sc.retired

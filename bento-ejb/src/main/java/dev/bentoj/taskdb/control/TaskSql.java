@@ -9,9 +9,9 @@ package dev.bentoj.taskdb.control;
  * raise a serialization failure (retried by TaskDb) if a rotation got in between. Counter rows
  * are always reached through the primary key (the claim's update: by the ctid read through it);
  * the stream rows themselves, no longer rewritten, are found by claims through
- * streams_by_worker_type. A plan that scanned a rewritten table
- * while a snapshot kept pruning from keeping up made every claim and completion slower by the
- * page, for good (V4__claim_from.sql has the figures).
+ * streams_by_worker_type. A plan that scanned a rewritten table while a snapshot kept pruning
+ * from keeping up made every claim and completion slower by the page, for good
+ * (V4__claim_from.sql has the figures).
  * Schema and invariants: {@code db/migration/V1__taskdb.sql}; retention and storage settings:
  * {@code V3__retention_and_churn.sql}.
  *
@@ -46,9 +46,10 @@ final class TaskSql {
      * the generation too: the update ({@link #lockedGenerationOf}) matches both columns, so that
      * any index scan it gets, bitmap or not, reads only the current generation's entries
      * ({@code V9__claim_without_jit.sql}). These statements are planned at each execution, and
-     * auto_explain in the soak's held half showed both columns in their index condition; the
-     * claim's generic plan kept gen out of it, so the claim reaches its row by ctid instead
-     * ({@code R__taskdb_claim.sql}).
+     * auto_explain in the soak's held half showed both columns in their index condition
+     * (PlanSettingsTest checks the completion's); the claim's generic plan kept gen out of it,
+     * so the claim reaches its row by ctid instead ({@code R__taskdb_claim.sql}). Not these:
+     * given the ctid form, a per-execution plan took a seq scan of a small stream_counters.
      */
     private static String lockGenerationsOf(String rows) {
         return "SELECT sc.stream_id, sc.gen FROM stream_counters sc JOIN " + rows
